@@ -1,0 +1,44 @@
+# The only entry points a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MANAGE := $(BIN)/python manage.py
+LANGS := uk ru be pl de lt
+
+.PHONY: install demo serve seed test lint check-deploy messages compilemessages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Prytulak needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: install, migrate, seed realistic demo data, serve on http://127.0.0.1:8000
+demo: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+## make test: lint, type-check, migrations check, and the test suite (DATABASE_URL picks the database)
+test: install lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy prytulak
+
+## make messages: refresh the translation catalogues from the code; then translate and compile
+messages: install
+	cd prytulak && ../$(MANAGE) makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS)) -i "tests/*"
+
+compilemessages: install
+	cd prytulak && ../$(MANAGE) compilemessages
+
+clean:
+	rm -rf $(VENV) prytulak.sqlite3 static-collected .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,133 @@
+"""Named personas shared by every test: staff of two organisations, an outsider, and data."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.utils import timezone
+
+from prytulak.housing.models import Host, HostOffer, OfferStatus
+from prytulak.orgs.models import Membership, Organization, Role
+from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person, Sex
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()  # rate-limit counters must not leak between tests
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org_a(db):
+    return Organization.objects.create(name="BY_help test", slug="byhelp", country="PL")
+
+
+@pytest.fixture
+def org_b(db):
+    return Organization.objects.create(name="By_Sol test", slug="bysol", country="LT")
+
+
+def make_member(org, role, username):
+    user = User.objects.create_user(username=username, password="pw-for-tests-only-1")
+    Membership.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+@pytest.fixture
+def coordinator_a(org_a):
+    return make_member(org_a, Role.COORDINATOR, "alice_coordinator")
+
+
+@pytest.fixture
+def caseworker_a(org_a):
+    return make_member(org_a, Role.CASEWORKER, "andriy_caseworker")
+
+
+@pytest.fixture
+def viewer_a(org_a):
+    return make_member(org_a, Role.VIEWER, "anna_viewer")
+
+
+@pytest.fixture
+def driver_a(org_a):
+    return make_member(org_a, Role.DRIVER, "artem_driver")
+
+
+@pytest.fixture
+def caseworker_b(org_b):
+    return make_member(org_b, Role.CASEWORKER, "bohdan_caseworker")
+
+
+@pytest.fixture
+def coordinator_b(org_b):
+    return make_member(org_b, Role.COORDINATOR, "berta_coordinator")
+
+
+@pytest.fixture
+def outsider(db):
+    return User.objects.create_user(username="oscar_outsider", password="pw-for-tests-only-1")
+
+
+def make_household(org, *, name="Olena Kovalenko", phone="+380671234567", people=2, **extra):
+    household = Household.objects.create(
+        organization=org,
+        lead_name=name,
+        phone=phone,
+        email=extra.pop("email", "olena@example.org"),
+        languages=["uk"],
+        arrival_place="Przemyśl",
+        arrival_country="PL",
+        arrival_latitude=49.78,
+        arrival_longitude=22.77,
+        arrival_date=timezone.localdate(),
+        status=extra.pop("status", HouseholdStatus.WAITING),
+        **extra,
+    )
+    bands = [AgeBand.ADULT, AgeBand.CHILD, AgeBand.INFANT, AgeBand.SENIOR]
+    for i in range(people):
+        Person.objects.create(
+            household=household, age_band=bands[i % len(bands)], sex=Sex.FEMALE if i == 0 else ""
+        )
+    return household
+
+
+@pytest.fixture
+def household_a(org_a):
+    return make_household(org_a, name="Olena Kovalenko", phone="+380671111111")
+
+
+@pytest.fixture
+def household_b(org_b):
+    return make_household(org_b, name="Iryna Bondarenko", phone="+380672222222")
+
+
+def make_offer(org=None, *, beds=3, status=OfferStatus.ACTIVE, **extra):
+    host = Host.objects.create(
+        kind="person",
+        name=extra.pop("host_name", "Jan Kowalski"),
+        email="jan@example.org",
+        phone="+48 600 100 200",
+    )
+    return HostOffer.objects.create(
+        host=host,
+        organization=org,
+        status=status,
+        city=extra.pop("city", "Kraków"),
+        country=extra.pop("country", "PL"),
+        latitude=50.06,
+        longitude=19.94,
+        address=extra.pop("address", "ul. Floriańska 1/2, 31-019 Kraków"),
+        beds=beds,
+        available_from=extra.pop(
+            "available_from", timezone.localdate() - datetime.timedelta(days=1)
+        ),
+        languages=["pl", "uk"],
+        **extra,
+    )
+
+
+@pytest.fixture
+def offer_a(org_a):
+    return make_offer(org_a)

@@ -1,0 +1,420 @@
+"""Realistic demo data: organisations, staff, host offers across Europe, households arriving
+at the real border crossings. Deterministic for a given seed.
+
+Offers are spread over countries in proportion to where Ukrainians under temporary protection
+actually lived (Eurostat, January 2024, rounded) and, within a country, over towns by population.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from prytulak.core.choices import SPOKEN_LANGUAGE_CODES
+from prytulak.housing import services as housing_services
+from prytulak.housing.models import Host, HostKind, HostOffer, OfferStatus
+from prytulak.orgs.models import Membership, Organization, Role
+from prytulak.orgs.scopes import actor_for
+from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person, Sex, Source
+from prytulak.places.geocoder import Place, crossing_places, gazetteer
+
+# Thousands of beneficiaries of temporary protection, Eurostat Jan 2024 (rounded).
+REFUGEES_BY_COUNTRY = {
+    "DE": 1255,
+    "PL": 955,
+    "CZ": 380,
+    "ES": 192,
+    "BG": 168,
+    "IT": 160,
+    "RO": 140,
+    "SK": 115,
+    "NL": 110,
+    "IE": 100,
+    "AT": 78,
+    "LT": 77,
+    "BE": 70,
+    "FR": 65,
+    "PT": 59,
+    "FI": 50,
+    "LV": 45,
+    "SE": 40,
+    "DK": 39,
+    "EE": 38,
+    "MD": 35,
+    "HU": 34,
+    "NO": 60,
+    "CH": 66,
+}
+# Share of arrivals by crossing code (Poland took most of the 2022 traffic).
+CROSSING_WEIGHTS = {
+    "PL-MEDYKA": 22,
+    "PL-PRZEMYSL-RAIL": 14,
+    "PL-KORCZOWA": 8,
+    "PL-HREBENNE": 8,
+    "PL-DOROHUSK": 7,
+    "PL-CHELM-RAIL": 5,
+    "PL-ZOSIN": 3,
+    "PL-BUDOMIERZ": 2,
+    "PL-DOLHOBYCZOW": 2,
+    "SK-VYSNE-NEMECKE": 5,
+    "SK-UBLA": 2,
+    "SK-VELKE-SLEMENCE": 1,
+    "HU-ZAHONY": 5,
+    "HU-BEREGSURANY": 3,
+    "HU-TISZABECS": 1,
+    "RO-SIRET": 6,
+    "RO-SIGHET": 1,
+    "RO-ISACCEA": 2,
+    "MD-PALANCA": 3,
+    "MD-OTACI": 2,
+}
+COUNTRY_LANGUAGE = {
+    "DE": "de",
+    "AT": "de",
+    "CH": "de",
+    "PL": "pl",
+    "CZ": "cs",
+    "SK": "sk",
+    "LT": "lt",
+    "LV": "lv",
+    "HU": "hu",
+    "RO": "ro",
+    "MD": "ro",
+    "FR": "fr",
+    "BE": "fr",
+    "ES": "es",
+    "IT": "it",
+}
+
+ORGANISATIONS = [
+    ("BY_help (demo)", "byhelp", "PL"),
+    ("By_Sol (demo)", "bysol", "LT"),
+    ("Dapamoha Warszawa (demo)", "dapamoha", "PL"),
+    ("Hilfe für Geflüchtete Berlin (demo)", "hilfe-berlin", "DE"),
+    ("Pomoc Praha (demo)", "pomoc-praha", "CZ"),
+]
+DEMO_PASSWORD = "prytulak-demo"  # noqa: S105 — printed for local demos only
+
+FEMALE_UK = [
+    "Олена",
+    "Оксана",
+    "Ірина",
+    "Наталія",
+    "Тетяна",
+    "Юлія",
+    "Марія",
+    "Анна",
+    "Світлана",
+    "Людмила",
+    "Катерина",
+    "Вікторія",
+    "Галина",
+    "Надія",
+    "Софія",
+    "Дарина",
+]
+MALE_UK = ["Андрій", "Олександр", "Сергій", "Микола", "Іван", "Дмитро", "Володимир", "Петро"]
+SURNAMES_UK = [
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олійник",
+    "Мельник",
+    "Поліщук",
+    "Лисенко",
+    "Савченко",
+    "Руденко",
+    "Марченко",
+    "Гончаренко",
+    "Мороз",
+]
+FEMALE_RU = ["Елена", "Екатерина", "Татьяна", "Ольга", "Наталья", "Анастасия"]
+SURNAMES_RU = ["Иваненко", "Кузнецова", "Павленко", "Соколова", "Белоус", "Литвиненко"]
+FEMALE_BE = ["Алена", "Вольга", "Святлана", "Марына"]
+SURNAMES_BE = ["Навумчык", "Шыманская", "Лукашэвіч", "Кавалёва"]
+LATIN = [
+    "Olena Kovalenko",
+    "Iryna Bondarenko",
+    "Nataliia Melnyk",
+    "Yuliia Tkachenko",
+    "Kateryna Savchenko",
+    "Oksana Lysenko",
+    "Tetiana Moroz",
+    "Mariia Rudenko",
+]
+HOSTS = {
+    "pl": [
+        "Anna Nowak",
+        "Piotr Wiśniewski",
+        "Katarzyna Wójcik",
+        "Tomasz Kamiński",
+        "Magdalena Lewandowska",
+    ],
+    "de": ["Julia Schmidt", "Thomas Müller", "Sabine Fischer", "Michael Weber", "Katrin Becker"],
+    "cs": ["Jana Nováková", "Petr Svoboda", "Lucie Dvořáková"],
+    "lt": ["Rūta Kazlauskienė", "Tomas Petrauskas"],
+    "en": ["Sarah Murphy", "Jean Dupont", "Lucía García", "Giulia Rossi", "Erik Johansson"],
+}
+COLLECTIVE = [
+    "Parafia św. Jana",
+    "Caritas Notunterkunft",
+    "Hotel Europa",
+    "Sportovní hala",
+    "Seminarium",
+]
+HOST_NOTES = {
+    "pl": ["Pokój z osobną łazienką.", "Blisko szkoły i przystanku.", "Mamy psa, jest przyjazny."],
+    "de": [
+        "Zimmer im Obergeschoss, WLAN vorhanden.",
+        "Nähe Bahnhof.",
+        "Wir sprechen etwas Englisch.",
+    ],
+    "en": ["Quiet room, shared kitchen.", "Close to the tram.", "Garden for children."],
+}
+NEEDS = [
+    "",
+    "",
+    "",
+    "Потрібен лікар для дитини.",
+    "Бабуся на візку.",
+    "Нужна работа поблизости.",
+    "Школа для двох дітей.",
+    "Патрэбна дапамога з дакументамі.",
+]
+
+
+@dataclass
+class SeedReport:
+    organisations: int = 0
+    users: int = 0
+    offers: int = 0
+    households: int = 0
+    people: int = 0
+    placements: int = 0
+
+
+def _weighted_towns(rng: random.Random) -> dict[str, tuple[list[Place], list[float]]]:
+    towns: dict[str, list[Place]] = {}
+    for place in gazetteer().places:
+        if place.kind == "city" and place.country in REFUGEES_BY_COUNTRY:
+            towns.setdefault(place.country, []).append(place)
+    # Larger towns take most people, but small towns host too: population ** 0.8.
+    return {c: (ps, [p.population**0.8 for p in ps]) for c, ps in towns.items()}
+
+
+def _household_members(rng: random.Random) -> list[tuple[AgeBand, Sex]]:
+    """Age bands and sexes close to the 2022 arrivals: 46 % women, 33 % children, 21 % men."""
+    kind = rng.random()
+    members = [(AgeBand.ADULT, Sex.FEMALE)]
+    if kind < 0.55:  # a mother with children
+        for _ in range(rng.choice([1, 1, 2, 2, 3])):
+            members.append(
+                (
+                    rng.choice([AgeBand.INFANT, AgeBand.CHILD, AgeBand.CHILD, AgeBand.TEEN]),
+                    Sex.UNSPECIFIED,
+                )
+            )
+        if rng.random() < 0.25:
+            members.append((AgeBand.SENIOR, Sex.FEMALE))
+    elif kind < 0.7:  # a couple, often older or with a disabled member
+        members.append((rng.choice([AgeBand.ADULT, AgeBand.SENIOR]), Sex.MALE))
+    elif kind < 0.85:  # a single adult
+        members = [(AgeBand.ADULT, rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE]))]
+    else:  # a larger family
+        members.append((AgeBand.ADULT, Sex.MALE))
+        for _ in range(rng.choice([2, 3, 4])):
+            members.append(
+                (rng.choice([AgeBand.INFANT, AgeBand.CHILD, AgeBand.TEEN]), Sex.UNSPECIFIED)
+            )
+    return members
+
+
+def _lead(rng: random.Random) -> tuple[str, list[str]]:
+    r = rng.random()
+    if r < 0.55:
+        return f"{rng.choice(FEMALE_UK)} {rng.choice(SURNAMES_UK)}", ["uk"] + (
+            ["ru"] if rng.random() < 0.5 else []
+        )
+    if r < 0.75:
+        return f"{rng.choice(FEMALE_RU)} {rng.choice(SURNAMES_RU)}", ["ru", "uk"]
+    if r < 0.8:
+        return f"{rng.choice(FEMALE_BE)} {rng.choice(SURNAMES_BE)}", ["be", "ru"]
+    if r < 0.9:
+        return f"{rng.choice(MALE_UK)} {rng.choice(SURNAMES_UK)}", ["uk"]
+    return rng.choice(LATIN), ["uk", "en"]
+
+
+def _phone(rng: random.Random) -> str:
+    return f"+380 {rng.choice([50, 63, 66, 67, 68, 73, 93, 95, 96, 97, 98, 99])} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+
+
+def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -> SeedReport:
+    rng = random.Random(seed)
+    report = SeedReport()
+    today = timezone.localdate()
+    with transaction.atomic():
+        orgs = []
+        for name, slug, country in ORGANISATIONS:
+            orgs.append(Organization.objects.create(name=name, slug=slug, country=country))
+        report.organisations = len(orgs)
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@prytulak.invalid", DEMO_PASSWORD)
+            report.users += 1
+        password = make_password(DEMO_PASSWORD)  # hash once: hashing is slow on purpose
+        for org in orgs:
+            for role in (
+                Role.COORDINATOR,
+                Role.CASEWORKER,
+                Role.VIEWER,
+                Role.DRIVER,
+                Role.WAREHOUSE,
+            ):
+                user = User.objects.create(username=f"{org.slug}-{role.value}", password=password)
+                Membership.objects.create(user=user, organization=org, role=role)
+                report.users += 1
+
+        # Offers. Bulk inserts: thousands of rows through one service call each would make
+        # `make demo` slow; the services are exercised below for placements and in the tests.
+        towns = _weighted_towns(rng)
+        countries = list(REFUGEES_BY_COUNTRY)
+        country_weights = [REFUGEES_BY_COUNTRY[c] for c in countries]
+        hosts, offer_rows = [], []
+        for i in range(offers):
+            country = rng.choices(countries, country_weights)[0]
+            places, weights = towns[country]
+            town = rng.choices(places, weights)[0]
+            language = COUNTRY_LANGUAGE.get(country, "en")
+            collective = rng.random() < 0.03
+            names = HOSTS.get(language, HOSTS["en"])
+            host_name = rng.choice(COLLECTIVE) if collective else rng.choice(names)
+            hosts.append(
+                Host(
+                    kind=HostKind.ORGANIZATION if collective else HostKind.PERSON,
+                    name=host_name,
+                    email=f"host{i}@example.org",
+                    phone=f"+{rng.randint(30, 49)} {rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
+                    preferred_language=language if language in {"pl", "de", "lt"} else "en",
+                    email_confirmed_at=timezone.now(),
+                )
+            )
+            status = rng.choices(
+                [
+                    OfferStatus.ACTIVE,
+                    OfferStatus.AWAITING,
+                    OfferStatus.PAUSED,
+                    OfferStatus.EXPIRED,
+                    OfferStatus.DRAFT,
+                ],
+                [70, 15, 6, 5, 4],
+            )[0]
+            start = today + datetime.timedelta(days=rng.randint(-60, 30))
+            spoken = sorted(
+                {language, *rng.sample(["en", "uk", "ru", "de", "pl"], rng.choice([0, 1, 1, 2]))}
+                & SPOKEN_LANGUAGE_CODES
+            )
+            offer_rows.append(
+                HostOffer(
+                    organization=rng.choice(orgs)
+                    if status not in (OfferStatus.AWAITING, OfferStatus.DRAFT)
+                    else None,
+                    status=status,
+                    city=town.name,
+                    country=town.country,
+                    latitude=town.latitude,
+                    longitude=town.longitude,
+                    geonameid=town.geonameid,
+                    address=f"{rng.randint(1, 120)} {town.name} (demo address)",
+                    beds=rng.randint(10, 80)
+                    if collective
+                    else rng.choices([1, 2, 3, 4, 5, 6], [10, 30, 25, 20, 10, 5])[0],
+                    available_from=start,
+                    available_to=None
+                    if rng.random() < 0.3
+                    else start + datetime.timedelta(days=rng.choice([30, 60, 90, 180, 365])),
+                    pets_allowed=rng.random() < 0.35,
+                    children_allowed=rng.random() < 0.85,
+                    step_free=collective or rng.random() < 0.15,
+                    languages=spoken,
+                    is_free=rng.random() < 0.9,
+                    notes=rng.choice(HOST_NOTES.get(language, HOST_NOTES["en"])),
+                )
+            )
+        Host.objects.bulk_create(hosts)
+        for host, offer in zip(hosts, offer_rows, strict=True):
+            offer.host = host
+        HostOffer.objects.bulk_create(offer_rows)
+        report.offers = len(offer_rows)
+
+        crossings = {p.code: p for p in crossing_places()}
+        codes = list(CROSSING_WEIGHTS)
+        household_rows: list[Household] = []
+        member_rows: list[list[tuple[AgeBand, Sex]]] = []
+        for _ in range(households):
+            crossing = crossings[rng.choices(codes, [CROSSING_WEIGHTS[c] for c in codes])[0]]
+            name, languages = _lead(rng)
+            members = _household_members(rng)
+            unassigned = rng.random() < 0.2
+            preferred = rng.sample(
+                ["PL", "DE", "CZ", "LT", "SK", "AT", "NL"], rng.choice([0, 1, 1, 2])
+            )
+            household = Household(
+                organization=None if unassigned else rng.choice(orgs),
+                source=Source.INTAKE if unassigned else Source.STAFF,
+                status=HouseholdStatus.NEW if unassigned else HouseholdStatus.WAITING,
+                shared_with_pool=rng.random() < 0.4,
+                lead_name=name,
+                phone=_phone(rng),
+                email="" if rng.random() < 0.6 else f"family{len(household_rows)}@example.org",
+                languages=languages,
+                pets=rng.choices([0, 1, 2], [75, 20, 5])[0],
+                needs_step_free=rng.random() < 0.05,
+                needs=rng.choice(NEEDS),
+                arrival_place=crossing.name,
+                arrival_country=crossing.country,
+                arrival_latitude=crossing.latitude,
+                arrival_longitude=crossing.longitude,
+                arrival_date=today + datetime.timedelta(days=rng.randint(-20, 10)),
+                preferred_countries=preferred,
+                priority=rng.choices([0, 1, 2, 3], [70, 15, 10, 5])[0],
+            )
+            household_rows.append(household)
+            member_rows.append(members)
+        Household.objects.bulk_create(household_rows)
+        people = []
+        for household, members in zip(household_rows, member_rows, strict=True):
+            people += [Person(household=household, age_band=band, sex=sex) for band, sex in members]
+        Person.objects.bulk_create(people)
+        report.households, report.people = len(household_rows), len(people)
+
+        # Some households already placed, through the same services staff use.
+        active = [
+            o for o in offer_rows if o.status == OfferStatus.ACTIVE and o.available_from <= today
+        ]
+        for household in rng.sample(household_rows, min(len(household_rows) // 8, len(active))):
+            if household.organization is None:
+                continue
+            coordinator = User.objects.get(username=f"{household.organization.slug}-coordinator")
+            actor = actor_for(coordinator)
+            assert actor is not None
+            offer = rng.choice(active)
+            if housing_services.placement_check_fit(
+                household=household, offer=offer, start=max(today, offer.available_from)
+            ):
+                continue
+            placement = housing_services.placement_propose(
+                household=household, offer=offer, actor=actor
+            )
+            try:
+                housing_services.placement_confirm(placement=placement, actor=actor)
+            except housing_services.ServiceError:
+                continue
+            report.placements += 1
+    return report

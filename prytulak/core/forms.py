@@ -1,0 +1,93 @@
+"""Form pieces shared by the public intake and the staff pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from prytulak.places.countries import COUNTRIES
+from prytulak.places.geocoder import Place, lookup
+
+from .choices import SPOKEN_LANGUAGES
+from .validators import StrOrPromise
+
+# Suggestions come from /places/suggest/ through static/js/app.js into a shared <datalist>.
+PLACE_INPUT_ATTRS = {
+    "list": "place-suggestions",
+    "autocomplete": "off",
+    "data-place-suggest": "/places/suggest/",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def languages_field(
+    label: StrOrPromise | None = None, required: bool = True
+) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label or _("Languages spoken"),
+        choices=SPOKEN_LANGUAGES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chips"}),
+        required=required,
+        error_messages={"required": _("Choose at least one language.")},
+    )
+
+
+def country_field(label: StrOrPromise | None = None, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label or _("Country"),
+        choices=[("", "—"), *COUNTRIES],
+        required=required,
+    )
+
+
+class PlaceResolvingMixin:
+    """Resolve a typed town name (any script) to coordinates during clean().
+
+    Subclasses name the text field in `place_field` and, optionally, a country field that
+    narrows the search. The resolved Place is kept in `self.place`.
+    """
+
+    place_field = "city"
+    country_field: str | None = "country"
+    place: Place | None = None
+
+    def clean(self):
+        cleaned = super().clean()  # type: ignore[misc]
+        name = cleaned.get(self.place_field)
+        country = cleaned.get(self.country_field) if self.country_field else None
+        if name:
+            place = lookup(name, country or None)
+            if place is None:
+                if country and lookup(name) is not None:
+                    message = _("“%(name)s” is not in the country you chose.")
+                else:
+                    message = _(
+                        "We could not find “%(name)s”. Check the spelling, or type the "
+                        "nearest larger town."
+                    )
+                self.add_error(self.place_field, message % {"name": name})  # type: ignore[attr-defined]
+            else:
+                self.place = place
+        return cleaned
+
+
+BOOL_CHOICES = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def yes_no(value: str | None) -> bool | None:
+    """The filter value of a yes/no/any choice."""
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def valid_filters(form: forms.Form) -> dict:
+    """The filter values that are valid; a bad one is shown as an error and ignored."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+
+from prytulak.core.demo import DEMO_PASSWORD, ORGANISATIONS, seed_demo
+from prytulak.orgs.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Fill the database with realistic demo data (once) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--offers", type=int, default=2000)
+        parser.add_argument("--households", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=2022)
+
+    def handle(self, *args, offers, households, seed, **options):
+        if Organization.objects.filter(slug=ORGANISATIONS[0][1]).exists():
+            self.stdout.write("Demo data is already there; not seeding again.")
+        else:
+            report = seed_demo(offers=offers, households=households, seed=seed)
+            self.stdout.write(
+                f"Seeded {report.organisations} organisations, {report.users} users, "
+                f"{report.offers} offers, {report.households} households "
+                f"({report.people} people), {report.placements} placements."
+            )
+        slugs = ", ".join(slug for _name, slug, _country in ORGANISATIONS)
+        self.stdout.write(
+            "\nDemo logins (password for all: "
+            f"{DEMO_PASSWORD}):\n"
+            "  admin                       site administrator (/admin/)\n"
+            "  byhelp-coordinator          coordinator of BY_help (demo): sees its own and pooled households\n"
+            "  byhelp-caseworker           caseworker: its organisation's households\n"
+            "  byhelp-viewer               viewer: no contact details\n"
+            f"  <org>-<role> for the other organisations: {slugs}\n"
+            "\nOpen http://127.0.0.1:8000/ (Ukrainian: http://127.0.0.1:8000/uk/)\n"
+        )

@@ -1,0 +1,81 @@
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+
+from prytulak.housing.models import HostOffer, OfferStatus
+from prytulak.housing.selectors import offer_list
+from prytulak.orgs.scopes import Actor
+from prytulak.people.models import HouseholdStatus
+from prytulak.people.selectors import household_list
+from prytulak.places.countries import country_name
+from prytulak.places.geocoder import gazetteer
+
+from .decorators import staff_view
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Public landing page: what Prytulak is and the two intake forms. Counts only."""
+    totals = HostOffer.objects.filter(status=OfferStatus.ACTIVE).aggregate(
+        offers=Count("pk"), beds=Sum("beds"), countries=Count("country", distinct=True)
+    )
+    return render(request, "core/home.html", {"totals": totals})
+
+
+@staff_view()
+def staff_home(request: HttpRequest, *, actor: Actor) -> HttpResponse:
+    households = household_list(actor=actor).aggregate(
+        total=Count("pk"),
+        new=Count("pk", filter=Q(status=HouseholdStatus.NEW)),
+        waiting=Count("pk", filter=Q(status=HouseholdStatus.WAITING)),
+        placed=Count("pk", filter=Q(status=HouseholdStatus.PLACED)),
+    )
+    offers = offer_list(actor=actor).aggregate(
+        total=Count("pk"),
+        awaiting=Count("pk", filter=Q(status=OfferStatus.AWAITING)),
+        active=Count("pk", filter=Q(status=OfferStatus.ACTIVE)),
+        beds=Sum("beds", filter=Q(status=OfferStatus.ACTIVE)),
+    )
+    return render(request, "core/staff_home.html", {"households": households, "offers": offers})
+
+
+@cache_control(max_age=3600)
+def place_suggest(request: HttpRequest) -> HttpResponse:
+    """Town names for the place inputs' datalist (htmx), from the offline gazetteer."""
+    query = request.GET.get("q", "")[:100]
+    country = request.GET.get("country", "")[:2].upper() or None
+    places = gazetteer().suggest(query, country)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"places": [{"name": p.name, "country": p.country, "kind": p.kind} for p in places]}
+        )
+    options = [(p.name, country_name(p.country)) for p in places]
+    return render(request, "core/place_options.html", {"options": options})
+
+
+def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
+
+
+def render_list(
+    request: HttpRequest, template: str, context: dict, per_page: int = 25
+) -> HttpResponse:
+    """A filtered, paginated list page; htmx requests get only the results block."""
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(context.pop("object_list"), per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(page=page, querystring=query.urlencode())
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, template.replace(".html", "_results.html"), context)
+    return render(request, template, context)

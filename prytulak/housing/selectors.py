@@ -1,0 +1,89 @@
+import datetime
+
+from django.db.models import Q, QuerySet, Sum
+
+from prytulak.orgs.scopes import Actor, Scope
+
+from .models import HOLDS_BEDS, HostOffer, OfferStatus, Placement
+
+
+def offers_visible(actor: Actor) -> bool:
+    return actor.household_scope != Scope.NONE
+
+
+def offer_list(
+    *,
+    actor: Actor,
+    q: str = "",
+    status: str = "",
+    country: str = "",
+    min_beds: int | None = None,
+    pets: bool | None = None,
+    children: bool | None = None,
+    step_free: bool | None = None,
+    language: str = "",
+    available_on: datetime.date | None = None,
+) -> QuerySet[HostOffer]:
+    """Offers are a pool shared by all organisations; drafts stay hidden until confirmed."""
+    if not offers_visible(actor):
+        return HostOffer.objects.none()
+    qs = HostOffer.objects.select_related("host", "organization")
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.exclude(status=OfferStatus.DRAFT)
+    if q:
+        text = Q(city__icontains=q) | Q(notes__icontains=q) | Q(host__name__icontains=q)
+        if q.isdigit():
+            text |= Q(pk=int(q))
+        qs = qs.filter(text)
+    if country:
+        qs = qs.filter(country=country)
+    if min_beds:
+        qs = qs.filter(beds__gte=min_beds)
+    if pets is not None:
+        qs = qs.filter(pets_allowed=pets)
+    if children is not None:
+        qs = qs.filter(children_allowed=children)
+    if step_free:
+        qs = qs.filter(step_free=True)
+    if language:
+        qs = qs.filter(languages__icontains=f'"{language}"')
+    if available_on:
+        qs = qs.filter(available_from__lte=available_on).filter(
+            Q(available_to__isnull=True) | Q(available_to__gte=available_on)
+        )
+    return qs
+
+
+def offer_get(*, actor: Actor, pk: int) -> HostOffer:
+    if not offers_visible(actor):
+        raise HostOffer.DoesNotExist
+    return HostOffer.objects.select_related("host", "organization").get(pk=pk)
+
+
+def offer_sees_contact(*, actor: Actor, offer: HostOffer) -> bool:
+    """Host contact and exact address: the verifying organisation, or any coordinator
+    while the offer still waits for an organisation to verify it."""
+    if not actor.sees_personal_data:
+        return False
+    if offer.organization_id is None:
+        return actor.verifies_offers
+    return offer.organization_id == actor.organization.pk
+
+
+def beds_taken(
+    *,
+    offer: HostOffer,
+    start: datetime.date,
+    end: datetime.date | None,
+    exclude_pk: int | None = None,
+) -> int:
+    """Beds held on `offer` by placements overlapping [start, end] (end None = open)."""
+    qs = Placement.objects.filter(offer=offer, status__in=HOLDS_BEDS)
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(total=Sum("beds"))["total"] or 0

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("host/", views.host_offer, name="host"),
+    path("host/thanks/", views.thanks_host, name="thanks-host"),
+    path("host/confirm/<str:token>/", views.host_confirm, name="host-confirm"),
+    path("need/", views.need_place, name="need"),
+    path("need/thanks/", views.thanks_household, name="thanks-household"),
+]

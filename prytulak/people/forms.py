@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from prytulak.core.forms import (
+    BOOL_CHOICES,
+    PLACE_INPUT_ATTRS,
+    DateInput,
+    PlaceResolvingMixin,
+    languages_field,
+)
+from prytulak.places.countries import COUNTRIES
+
+from .models import AgeBand, Household, HouseholdStatus, Person, Sex
+from .services import MAX_MEMBERS
+
+
+class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
+    place_field = "arrival_place"
+    country_field = None
+    languages = languages_field()
+    preferred_countries = forms.MultipleChoiceField(
+        label=_("Preferred countries"),
+        choices=COUNTRIES,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "lead_name",
+            "phone",
+            "email",
+            "languages",
+            "arrival_place",
+            "arrival_date",
+            "preferred_countries",
+            "preferred_cities",
+            "pets",
+            "pet_notes",
+            "needs_step_free",
+            "needs",
+            "notes",
+        ]
+        widgets = {
+            "arrival_date": DateInput(),
+            "needs": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "arrival_place": forms.TextInput(attrs=PLACE_INPUT_ATTRS),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+        help_texts = {
+            "arrival_place": _("A town or a border crossing, e.g. Przemyśl, Medyka or Перемишль."),
+            "phone": _("With country code, e.g. +380 67 123 4567."),
+        }
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        digits = [c for c in phone if c.isdigit()]
+        if len(digits) < 7 or len(digits) > 15 or any(c not in "0123456789+-() ." for c in phone):
+            raise forms.ValidationError(_("Enter a phone number, e.g. +380 67 123 4567."))
+        return phone
+
+    def clean_arrival_date(self) -> datetime.date:
+        value = self.cleaned_data["arrival_date"]
+        today = timezone.localdate()
+        if (
+            not today - datetime.timedelta(days=365)
+            <= value
+            <= today + datetime.timedelta(days=180)
+        ):
+            raise forms.ValidationError(
+                _("Choose a date within a year before or six months after today.")
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.place is not None:
+            self.instance.arrival_country = self.place.country
+            self.instance.arrival_latitude = self.place.latitude
+            self.instance.arrival_longitude = self.place.longitude
+        return cleaned
+
+    def household_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data.update(
+            arrival_country=self.instance.arrival_country,
+            arrival_latitude=self.instance.arrival_latitude,
+            arrival_longitude=self.instance.arrival_longitude,
+        )
+        return data
+
+
+class MemberCountsForm(forms.Form):
+    """The public form asks for numbers, not names: quicker on a phone at a border."""
+
+    women = forms.IntegerField(
+        label=_("Women (18–64)"), min_value=0, max_value=MAX_MEMBERS, initial=0
+    )
+    men = forms.IntegerField(label=_("Men (18–64)"), min_value=0, max_value=MAX_MEMBERS, initial=0)
+    infants = forms.IntegerField(
+        label=_("Children 0–4"), min_value=0, max_value=MAX_MEMBERS, initial=0
+    )
+    children = forms.IntegerField(
+        label=_("Children 5–13"), min_value=0, max_value=MAX_MEMBERS, initial=0
+    )
+    teens = forms.IntegerField(
+        label=_("Teenagers 14–17"), min_value=0, max_value=MAX_MEMBERS, initial=0
+    )
+    seniors = forms.IntegerField(
+        label=_("People 65 and over"), min_value=0, max_value=MAX_MEMBERS, initial=0
+    )
+
+    BANDS = {
+        "women": (AgeBand.ADULT, Sex.FEMALE),
+        "men": (AgeBand.ADULT, Sex.MALE),
+        "infants": (AgeBand.INFANT, Sex.UNSPECIFIED),
+        "children": (AgeBand.CHILD, Sex.UNSPECIFIED),
+        "teens": (AgeBand.TEEN, Sex.UNSPECIFIED),
+        "seniors": (AgeBand.SENIOR, Sex.UNSPECIFIED),
+    }
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        counts = [cleaned.get(name) or 0 for name in self.BANDS]
+        total = sum(counts)
+        if not self.errors:
+            if total == 0:
+                raise forms.ValidationError(_("Tell us how many people need a place."))
+            if total > MAX_MEMBERS:
+                raise forms.ValidationError(
+                    _("A household can have at most %(max)d people.") % {"max": MAX_MEMBERS}
+                )
+            if (cleaned.get("women") or 0) + (cleaned.get("men") or 0) + (
+                cleaned.get("seniors") or 0
+            ) == 0:
+                raise forms.ValidationError(
+                    _(
+                        "Children travelling without an adult: please go to the nearest "
+                        "reception point or call the child helpline; we will also contact you."
+                    )
+                )
+        return cleaned
+
+    def members(self) -> list[dict]:
+        members = []
+        for name, (band, sex) in self.BANDS.items():
+            members += [{"age_band": band, "sex": sex}] * (self.cleaned_data.get(name) or 0)
+        return members
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "age_band", "sex"]
+
+
+PersonFormSet = forms.modelformset_factory(
+    Person, form=PersonForm, extra=2, can_delete=True, max_num=MAX_MEMBERS, validate_max=True
+)
+
+
+def members_from_formset(formset) -> list[dict]:
+    return [
+        {
+            "name": f.cleaned_data["name"],
+            "age_band": f.cleaned_data["age_band"],
+            "sex": f.cleaned_data["sex"],
+        }
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("age_band") and not f.cleaned_data.get("DELETE")
+    ]
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *HouseholdStatus.choices]
+    )
+    country = forms.ChoiceField(
+        label=_("Preferred country"), required=False, choices=[("", _("Any")), *COUNTRIES]
+    )
+    min_size = forms.IntegerField(
+        label=_("At least people"), required=False, min_value=1, max_value=MAX_MEMBERS
+    )
+    children = forms.ChoiceField(label=_("With children"), required=False, choices=BOOL_CHOICES)
+    pets = forms.ChoiceField(label=_("With pets"), required=False, choices=BOOL_CHOICES)

@@ -1,0 +1,96 @@
+"""Writes for households and their members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.orgs.scopes import Actor
+
+from .models import Household, HouseholdStatus, Person, Source
+
+MAX_MEMBERS = 30
+
+
+def _check_members(members: list[dict[str, Any]]) -> None:
+    if not members:
+        raise ServiceError(_("A household needs at least one person."), code="no_members")
+    if len(members) > MAX_MEMBERS:
+        raise ServiceError(
+            _("A household can have at most %(max)d people.") % {"max": MAX_MEMBERS},
+            code="too_many",
+        )
+
+
+def household_register(
+    *, actor: Actor | None, data: dict[str, Any], members: list[dict[str, Any]]
+) -> Household:
+    """Register a household. Without an actor it comes from the public form and waits, with
+    no organisation, for a coordinator to take it; staff register it in their organisation."""
+    _check_members(members)
+    if actor is not None and not actor.edits_housing:
+        raise NotAllowed
+    household = Household(**data)
+    if actor is None:
+        household.source = Source.INTAKE
+        household.organization = None
+        household.status = HouseholdStatus.NEW
+    else:
+        household.source = data.get("source", Source.STAFF)
+        household.organization = actor.organization
+        household.created_by = actor.user
+        household.status = HouseholdStatus.WAITING
+    household.full_clean()
+    people = [Person(**m) for m in members]
+    with transaction.atomic():
+        household.save()
+        for person in people:
+            person.household = household
+            person.full_clean()
+        Person.objects.bulk_create(people)
+    return household
+
+
+def household_update(
+    *,
+    household: Household,
+    actor: Actor,
+    data: dict[str, Any],
+    members: list[dict[str, Any]] | None = None,
+) -> Household:
+    """Edit a household of the actor's own organisation; `members`, when given, replaces
+    the member list."""
+    if not actor.edits_housing or household.organization_id != actor.organization.pk:
+        raise NotAllowed
+    for name, value in data.items():
+        setattr(household, name, value)
+    household.full_clean()
+    with transaction.atomic():
+        household.save(update_fields=[*data.keys(), "updated_at"])
+        if members is not None:
+            _check_members(members)
+            household.members.all().delete()
+            people = [Person(household=household, **m) for m in members]
+            for person in people:
+                person.full_clean()
+            Person.objects.bulk_create(people)
+    return household
+
+
+def household_claim(*, household: Household, actor: Actor) -> Household:
+    """A coordinator takes a public registration into their organisation."""
+    if not actor.verifies_offers:
+        raise NotAllowed
+    with transaction.atomic():
+        n = Household.objects.filter(pk=household.pk, organization__isnull=True).update(
+            organization=actor.organization, status=HouseholdStatus.WAITING
+        )
+        if n != 1:
+            raise ServiceError(
+                _("Another organisation has already taken this household."), code="taken"
+            )
+    household.refresh_from_db()
+    return household

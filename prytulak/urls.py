@@ -1,0 +1,41 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from prytulak.core import views as core_views
+from prytulak.housing import views as housing_views
+from prytulak.people import views as people_views
+
+staff_patterns = [
+    path("", core_views.staff_home, name="staff-home"),
+    path("offers/", housing_views.offer_list, name="offer-list"),
+    path("offers/new/", housing_views.offer_create, name="offer-create"),
+    path("offers/<int:pk>/", housing_views.offer_detail, name="offer-detail"),
+    path("offers/<int:pk>/edit/", housing_views.offer_edit, name="offer-edit"),
+    path("offers/<int:pk>/verify/", housing_views.offer_verify, name="offer-verify"),
+    path("offers/<int:pk>/status/", housing_views.offer_status, name="offer-status"),
+    path("households/", people_views.household_list, name="household-list"),
+    path("households/new/", people_views.household_create, name="household-create"),
+    path("households/<int:pk>/", people_views.household_detail, name="household-detail"),
+    path("households/<int:pk>/edit/", people_views.household_edit, name="household-edit"),
+    path("households/<int:pk>/claim/", people_views.household_claim, name="household-claim"),
+]
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("places/suggest/", core_views.place_suggest, name="place-suggest"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("", include("prytulak.intake.urls")),
+    path("staff/", include(staff_patterns)),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+)
+
+handler403 = "prytulak.core.views.error_403"
+handler404 = "prytulak.core.views.error_404"
+handler500 = "prytulak.core.views.error_500"
