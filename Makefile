@@ -35,10 +35,10 @@ lint: install
 
 ## make messages: refresh the translation catalogues from the code; then translate and compile
 messages: install
-	cd prytulak && ../$(MANAGE) makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS)) -i "tests/*"
+	cd prytulak && ../$(BIN)/python ../manage.py makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS)) -i "tests/*"
 
 compilemessages: install
-	cd prytulak && ../$(MANAGE) compilemessages
+	cd prytulak && ../$(BIN)/python ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) prytulak.sqlite3 static-collected .pytest_cache .mypy_cache .ruff_cache

@@ -5,11 +5,19 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from prytulak.housing.models import Host, HostOffer, OfferStatus
 from prytulak.orgs.models import Membership, Organization, Role
 from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person, Sex
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # LocaleMiddleware leaves the last request's language active in the thread.
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)
