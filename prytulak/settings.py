@@ -139,6 +139,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static-collected"
+STATICFILES_DIRS = [BASE_DIR / "prytulak" / "static"]
 # Serve static files straight from the apps when `collectstatic` has not been run (the demo).
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
