@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 LANGS := uk ru be pl de lt
 
-.PHONY: install demo serve seed test lint check-deploy messages compilemessages clean
+.PHONY: install demo test lint messages compilemessages bench-matching clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Prytulak needs Python 3.11 or newer")'
@@ -32,6 +32,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy prytulak
+
+## make bench-matching: engine speed, memory and quality at 1k–1M (about 10 minutes)
+bench-matching: install
+	$(BIN)/python bench/matching.py $(SIZES)
 
 ## make messages: refresh the translation catalogues from the code; then translate and compile
 messages: install
