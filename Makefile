@@ -17,11 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make demo: install, migrate, seed realistic demo data, serve on http://127.0.0.1:8000
+## make demo: install, migrate, seed realistic demo data, serve on http://127.0.0.1:8000 with a job worker
 demo: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	@# A background-job worker runs beside the web server and stops with it.
+	$(MANAGE) db_worker & trap 'kill $$!' EXIT INT TERM; DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
 ## make test: lint, type-check, migrations check, and the test suite (DATABASE_URL picks the database)
 test: install lint

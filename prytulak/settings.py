@@ -56,7 +56,18 @@ INSTALLED_APPS = [
     "prytulak.people",
     "prytulak.housing",
     "prytulak.intake",
+    "prytulak.matching",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs: django-tasks with its database backend. No extra server by default;
+# run `manage.py db_worker` on as many machines as needed (they share the database).
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

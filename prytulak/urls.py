@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from prytulak.core import views as core_views
 from prytulak.housing import views as housing_views
+from prytulak.matching import views as matching_views
 from prytulak.people import views as people_views
 
 staff_patterns = [
@@ -21,6 +22,8 @@ staff_patterns = [
     path("households/<int:pk>/", people_views.household_detail, name="household-detail"),
     path("households/<int:pk>/edit/", people_views.household_edit, name="household-edit"),
     path("households/<int:pk>/claim/", people_views.household_claim, name="household-claim"),
+    path("matching/", matching_views.run_list, name="matching-runs"),
+    path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
 ]
 
 urlpatterns = [

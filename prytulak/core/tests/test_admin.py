@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from prytulak.conftest import make_household, make_offer
 
-OUR_APPS = {"orgs", "people", "housing"}
+OUR_APPS = {"orgs", "people", "housing", "matching"}
 
 
 @pytest.fixture

@@ -1,0 +1,250 @@
+"""The Django side of matching: load households and offers as arrays, call the engine, store
+what it proposes. The engine itself (engine/) knows nothing of Django."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from prytulak.core.choices import SPOKEN_LANGUAGES
+from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.housing.models import HostKind, HostOffer, OfferStatus, Placement, PlacementStatus
+from prytulak.orgs.scopes import Actor
+from prytulak.people.models import CHILD_BANDS, AgeBand, Household, HouseholdStatus, Sex
+from prytulak.places.geocoder import gazetteer, lookup
+
+from .engine import OPEN_END, UNMATCHED_REASONS, Households, Offers, Policy, explain, solve
+from .models import MatchingRun, RunScope, RunStatus, Unplaced
+
+LANGUAGE_BIT = {code: i for i, (code, _name) in enumerate(SPOKEN_LANGUAGES)}
+# Placements that hold or claim beds: the engine sees only what is left.
+CLAIMS_BEDS = [
+    PlacementStatus.PROPOSED,
+    PlacementStatus.HOST_ACCEPTED,
+    PlacementStatus.HOUSEHOLD_ACCEPTED,
+    PlacementStatus.CONFIRMED,
+    PlacementStatus.TRAVELLING,
+    PlacementStatus.ARRIVED,
+]
+STAY_NIGHTS = 90  # households do not yet say how long they need; three months is typical
+EPOCH = datetime.date(2020, 1, 1)
+
+
+def run_start(*, actor: Actor, scope: str, country: str = "") -> MatchingRun:
+    """A coordinator starts a run; the job is enqueued only once the run row is committed."""
+    from .tasks import execute_run
+
+    if not actor.verifies_offers:
+        raise NotAllowed
+    if scope not in RunScope.values:
+        raise ServiceError(_("Choose what to match from the list."), code="scope")
+    if scope == RunScope.COUNTRY and not country:
+        raise ServiceError(_("Choose a country."), code="country")
+    run = MatchingRun(
+        organization=actor.organization, created_by=actor.user, scope=scope, country=country
+    )
+    run.full_clean()
+    with transaction.atomic():
+        run.save()
+        transaction.on_commit(lambda: execute_run.enqueue(run.pk))
+    return run
+
+
+def _progress(run: MatchingRun, percent: int, stage: str) -> None:
+    MatchingRun.objects.filter(pk=run.pk).update(progress=percent, stage=stage)
+
+
+def _households(run: MatchingRun):
+    qs = Household.objects.filter(status=HouseholdStatus.WAITING)
+    if run.scope == RunScope.ORGANIZATION:
+        qs = qs.filter(organization=run.organization)
+    else:
+        qs = qs.filter(Q(organization=run.organization) | Q(shared_with_pool=True))
+        if run.scope == RunScope.COUNTRY:
+            qs = qs.filter(preferred_countries__icontains=f'"{run.country}"')
+    return qs.exclude(arrival_latitude__isnull=True).prefetch_related("members").order_by("pk")
+
+
+def _offers(run: MatchingRun):
+    qs = HostOffer.objects.filter(
+        status=OfferStatus.ACTIVE, organization__isnull=False
+    ).select_related("host")
+    if run.scope == RunScope.COUNTRY:
+        qs = qs.filter(country=run.country)
+    claims = Q(placements__status__in=CLAIMS_BEDS)
+    return qs.annotate(
+        claimed_beds=Sum("placements__beds", filter=claims),
+        claimed_slots=Count("placements", filter=claims),
+    ).order_by("pk")
+
+
+@functools.cache
+def _largest_town(country: str) -> tuple[float, float] | None:
+    towns = [p for p in gazetteer().places if p.country == country and p.kind == "city"]
+    if not towns:
+        return None
+    best = max(towns, key=lambda p: p.population)
+    return best.latitude, best.longitude
+
+
+def _target(h: Household) -> tuple[float, float]:
+    """Where to look for a host: a preferred town, else the largest town of the first
+    preferred country, else the arrival point."""
+    for name in h.preferred_cities.split(","):
+        place = lookup(name.strip()) if name.strip() else None
+        if place is not None:
+            return place.latitude, place.longitude
+    for country in h.preferred_countries:
+        town = _largest_town(country)
+        if town:
+            return town
+    return float(h.arrival_latitude or 0), float(h.arrival_longitude or 0)
+
+
+def _days(d: datetime.date) -> int:
+    return (d - EPOCH).days
+
+
+def households_to_arrays(households: list[Household], today: datetime.date) -> Households:
+    rows: list[tuple[Any, ...]] = []
+    for h in households:
+        members = list(h.members.all())
+        adults = [m for m in members if m.age_band in (AgeBand.ADULT, AgeBand.SENIOR)]
+        lat, lon = _target(h)
+        langs = 0
+        for code in h.languages:
+            langs |= 1 << LANGUAGE_BIT.get(code, 31)
+        rows.append((
+            max(len(members), 1), any(m.age_band in CHILD_BANDS for m in members),
+            len(adults) == 1 and adults[0].sex == Sex.FEMALE, h.pets, h.needs_step_free, langs, lat, lon,
+            _days(max(h.arrival_date, today)), STAY_NIGHTS, h.priority, (today - h.created_at.date()).days,
+        ))  # fmt: skip
+    cols: list[Any] = list(zip(*rows, strict=True)) if rows else [[]] * 12
+    names = ["size", "children", "single_woman", "pets", "step_free", "languages", "lat", "lon",
+             "start", "nights", "priority", "waiting_days"]  # fmt: skip
+    return Households(**{n: np.asarray(c) for n, c in zip(names, cols, strict=True)})
+
+
+def room(o: HostOffer) -> tuple[int, int]:
+    """Beds and household slots still free on an offer loaded by `_offers` (a private home
+    takes one household; a collective centre one per two beds)."""
+    slots = 1 if o.host.kind == HostKind.PERSON else max(1, o.beds // 2)
+    beds_claimed = getattr(o, "claimed_beds", 0) or 0
+    slots_claimed = getattr(o, "claimed_slots", 0) or 0
+    return max(o.beds - beds_claimed, 0), max(slots - slots_claimed, 0)
+
+
+def offers_to_arrays(offers: list[HostOffer]) -> Offers:
+    rows: list[tuple[Any, ...]] = []
+    for o in offers:
+        beds_left, slots_left = room(o)
+        langs = 0
+        for code in o.languages:
+            langs |= 1 << LANGUAGE_BIT.get(code, 31)
+        rows.append((
+            beds_left, slots_left, o.latitude, o.longitude,
+            _days(o.available_from), _days(o.available_to) if o.available_to else OPEN_END,
+            o.pets_allowed, o.children_allowed, o.step_free, langs,
+            # verified by an organisation (active offers are); home visits come with issue 4
+            1, False,
+        ))  # fmt: skip
+    cols: list[Any] = list(zip(*rows, strict=True)) if rows else [[]] * 12
+    names = ["beds", "max_households", "lat", "lon", "start", "end", "pets", "children", "step_free",
+             "languages", "verification", "single_male_host"]  # fmt: skip
+    return Offers(**{n: np.asarray(c) for n, c in zip(names, cols, strict=True)})
+
+
+def run_execute(run_id: int) -> MatchingRun:
+    """The background job: load, solve, store proposals and the summary."""
+    run = MatchingRun.objects.select_related("organization").get(pk=run_id)
+    n = MatchingRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, progress=5, stage="loading"
+    )
+    if n != 1:
+        return run  # another worker took it
+    try:
+        today = timezone.localdate()
+        households = list(_households(run))
+        offers = [o for o in _offers(run) if o.beds - (o.claimed_beds or 0) > 0]
+        offers = [
+            o
+            for o in offers
+            if (1 if o.host.kind == HostKind.PERSON else max(1, o.beds // 2))
+            > (o.claimed_slots or 0)
+        ]
+        h_arr, o_arr = households_to_arrays(households, today), offers_to_arrays(offers)
+        _progress(run, 25, "matching")
+        # Households at one border point share their nearest offers: look wider there.
+        points = (
+            len(
+                {
+                    (round(float(a), 2), round(float(b), 2))
+                    for a, b in zip(h_arr.lat, h_arr.lon, strict=True)
+                }
+            )
+            or 1
+        )
+        policy = Policy(candidates=int(np.clip(3 * len(households) / points, 24, 200)), max_km=800)
+        result = solve(h_arr, o_arr, policy)
+        _progress(run, 60, "baseline")
+        baseline = solve(h_arr, o_arr, policy, method="greedy")
+        _progress(run, 80, "storing")
+        with transaction.atomic():
+            proposals, unplaced = [], []
+            for i, household in enumerate(households):
+                j = int(result.offer[i])
+                if j < 0:
+                    unplaced.append(
+                        Unplaced(
+                            run=run, household=household, reason=UNMATCHED_REASONS[result.reason[i]]
+                        )
+                    )
+                    continue
+                offer = offers[j]
+                why = explain(h_arr, o_arr, result, i, policy)
+                why.update(arrival=household.arrival_place, city=offer.city,
+                           languages=sorted(set(household.languages) & set(offer.languages)),
+                           pets=household.pets, offer_from=offer.available_from.isoformat(),
+                           offer_to=offer.available_to.isoformat() if offer.available_to else None)  # fmt: skip
+                proposals.append(Placement(
+                    household=household, offer=offer, beds=int(h_arr.size[i]), start_date=max(household.arrival_date, offer.available_from, today),
+                    end_date=offer.available_to, status=PlacementStatus.PROPOSED, run=run, score=float(result.value[i]),
+                    explanation=why, created_by=run.created_by,
+                ))  # fmt: skip
+            Placement.objects.bulk_create(proposals)
+            Unplaced.objects.bulk_create(unplaced)
+            Household.objects.filter(pk__in=[p.household_id for p in proposals]).update(
+                status=HouseholdStatus.PROPOSED
+            )
+            run.summary = {
+                "households": len(households), "offers": len(offers), "matched": result.matched,
+                "unmatched": len(households) - result.matched, "people_placed": result.stats["people_placed"],
+                "total_value": round(result.total, 2), "mean_km": None if not result.matched else round(result.stats["mean_km"], 1),
+                "reasons": dict(Counter(u.reason for u in unplaced)),
+                "greedy": {"matched": baseline.matched, "total_value": round(baseline.total, 2),
+                           "mean_km": None if not baseline.matched else round(baseline.stats["mean_km"], 1)},
+                "seconds": round(result.stats["candidates_s"] + result.stats["solve_s"], 2),
+            }  # fmt: skip
+            run.status, run.progress, run.stage, run.finished_at = (
+                RunStatus.DONE,
+                100,
+                "done",
+                timezone.now(),
+            )
+            run.save(update_fields=["summary", "status", "progress", "stage", "finished_at"])
+    except Exception as exc:  # the run page must say it failed, whatever happened
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now(),
+        )
+        raise
+    return run
