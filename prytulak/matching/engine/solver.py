@@ -77,14 +77,7 @@ def deferred_acceptance(
         off = eo[pos]
         rank = np.lexsort((-density[pos], off))
         pos, who, off = pos[rank], who[rank], off[rank]
-        group_start = np.r_[0, np.flatnonzero(np.diff(off)) + 1]
-        counts = np.diff(np.r_[group_start, len(off)])
-        first = np.repeat(group_start, counts)
-        csize = np.cumsum(size[who])
-        before = np.r_[0, csize][first]
-        within = csize - before
-        nth = np.arange(len(off)) - first
-        accept = (within <= beds[off]) & (nth < slots[off])
+        accept = _fits_in_order(off, size[who], beds, slots)
         held[:] = -1
         held[who[accept]] = pos[accept]
         # A rejected household moves on to its next choice after the one just refused.
@@ -247,18 +240,43 @@ def optimise(
             workers = workers or os.cpu_count() or 1
             exact = exact_single_slot_by_region(h, o, e, values, free, offers, per_region, workers)
         assigned[free] = exact[free]
-    unplaced = assigned < 0
-    if unplaced.any() and (~single).any():
-        placed = assigned >= 0
-        used_beds = np.bincount(assigned[placed], weights=h.size[placed], minlength=len(o))
-        used_slots = np.bincount(assigned[placed], minlength=len(o))
-        allowed = unplaced[e.household] & ~into_single
-        extra = _fill(h, o, e, values, allowed, o.beds - used_beds, o.max_households - used_slots)
-        take = extra >= 0
-        assigned[take] = extra[take]
+    if (assigned < 0).any() and (~single).any():
+        assigned = _fill_room(h, o, e, values, assigned, allowed=~into_single)
     iterations = lagrangian_iterations(len(h))
     if iterations and (~single).any():
         assigned = lagrangian(h, o, e, values, assigned, iterations)
+    return assigned
+
+
+def _fits_in_order(
+    off: np.ndarray, sizes: np.ndarray, beds: np.ndarray, slots: np.ndarray
+) -> np.ndarray:
+    """For households listed offer by offer in order of preference, which ones the offer
+    keeps: the longest prefix that fits its beds and its household slots."""
+    group_start = np.r_[0, np.flatnonzero(np.diff(off)) + 1]
+    first = np.repeat(group_start, np.diff(np.r_[group_start, len(off)]))
+    csize = np.cumsum(sizes)
+    within = csize - np.r_[0, csize][first]
+    nth = np.arange(len(off)) - first
+    return (within <= beds[off]) & (nth < slots[off])
+
+
+def _fill_room(
+    h: Households,
+    o: Offers,
+    e: Edges,
+    values: np.ndarray,
+    assigned: np.ndarray,
+    allowed: np.ndarray,
+) -> np.ndarray:
+    """Place unplaced households over `allowed` edges into the beds and slots still free."""
+    placed = assigned >= 0
+    used_beds = np.bincount(assigned[placed], weights=h.size[placed], minlength=len(o))
+    used_slots = np.bincount(assigned[placed], minlength=len(o))
+    allowed = allowed & ~placed[e.household]
+    extra = _fill(h, o, e, values, allowed, o.beds - used_beds, o.max_households - used_slots)
+    assigned = assigned.copy()
+    assigned[extra >= 0] = extra[extra >= 0]
     return assigned
 
 
@@ -328,13 +346,7 @@ def repair_and_fill(
         off = assigned[placed]
         rank = np.lexsort((-density, off))
         p, off = placed[rank], off[rank]
-        group_start = np.r_[0, np.flatnonzero(np.diff(off)) + 1]
-        first = np.repeat(group_start, np.diff(np.r_[group_start, len(off)]))
-        csize = np.cumsum(h.size[p])
-        within = csize - np.r_[0, csize][first]
-        nth = np.arange(len(off)) - first
-        drop = (within > o.beds[off]) | (nth >= o.max_households[off])
-        assigned[p[drop]] = -1
+        assigned[p[~_fits_in_order(off, h.size[p], o.beds, o.max_households)]] = -1
     single = o.max_households == 1
     if single.any():
         # With the centres' households fixed, the single-slot offers are re-solved exactly.
@@ -342,15 +354,7 @@ def repair_and_fill(
         free = np.flatnonzero(~in_collective)
         exact = exact_single_slot(h, o, e, values, free, np.flatnonzero(single))
         assigned[free] = exact[free]
-    is_placed = assigned >= 0
-    used_beds = np.bincount(assigned[is_placed], weights=h.size[is_placed], minlength=len(o))
-    used_slots = np.bincount(assigned[is_placed], minlength=len(o))
-    extra = _fill(
-        h, o, e, values, ~is_placed[e.household], o.beds - used_beds, o.max_households - used_slots
-    )
-    take = extra >= 0
-    assigned[take] = extra[take]
-    return assigned
+    return _fill_room(h, o, e, values, assigned, allowed=np.ones(len(e), bool))
 
 
 def total_value(
