@@ -28,10 +28,24 @@ def world(org_a, org_b):
     return offers, mine, theirs
 
 
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    # The real worker recycles database connections between tasks, as a long-lived process
+    # should; inside a test that would close the connection holding the test's transaction.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+def work():
+    """Run the real database-backed worker until the queue is empty."""
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+
 def start_and_work(actor, capture, **kwargs):
     with capture(execute=True):
         run = runs.run_start(actor=actor, **kwargs)
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    work()
     run.refresh_from_db()
     return run
 
