@@ -117,6 +117,8 @@ def make_offer(org=None, *, beds=3, status=OfferStatus.ACTIVE, **extra):
         name=extra.pop("host_name", "Jan Kowalski"),
         email="jan@example.org",
         phone="+48 600 100 200",
+        household_type="family",
+        verification=1 if org is not None else 0,  # an organisation's offer was verified by it
     )
     return HostOffer.objects.create(
         host=host,

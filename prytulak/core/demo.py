@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from prytulak.core.choices import SPOKEN_LANGUAGE_CODES
 from prytulak.housing import services as housing_services
-from prytulak.housing.models import Host, HostKind, HostOffer, OfferStatus
+from prytulak.housing.models import (
+    Host,
+    HostHousehold,
+    HostKind,
+    HostOffer,
+    OfferStatus,
+    Verification,
+)
 from prytulak.orgs.models import Membership, Organization, Role
 from prytulak.orgs.scopes import actor_for
 from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person, Sex, Source
@@ -303,6 +310,19 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
                     phone=f"+{rng.randint(30, 49)} {rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
                     preferred_language=language if language in {"pl", "de", "lt"} else "en",
                     email_confirmed_at=timezone.now(),
+                    household_type=HostHousehold.NOBODY
+                    if collective
+                    else rng.choices(
+                        [
+                            HostHousehold.FAMILY,
+                            HostHousehold.COUPLE,
+                            HostHousehold.SINGLE_WOMAN,
+                            HostHousehold.SINGLE_MAN,
+                            HostHousehold.SHARED,
+                            HostHousehold.NOBODY,
+                        ],
+                        [35, 25, 12, 10, 8, 10],
+                    )[0],  # fmt: skip
                 )
             )
             status = rng.choices(
@@ -315,6 +335,10 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
                 ],
                 [70, 15, 6, 5, 4],
             )[0]
+            if status not in (OfferStatus.AWAITING, OfferStatus.DRAFT):  # verified offers
+                hosts[-1].verification = (
+                    Verification.VISITED if rng.random() < 0.3 else Verification.IDENTITY
+                )
             start = today + datetime.timedelta(days=rng.randint(-60, 30))
             spoken = sorted(
                 {language, *rng.sample(["en", "uk", "ru", "de", "pl"], rng.choice([0, 1, 1, 2]))}

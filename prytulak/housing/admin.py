@@ -17,8 +17,8 @@ class OfferInline(admin.TabularInline):
 
 @admin.register(Host)
 class HostAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "email", "email_confirmed_at"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "household_type", "verification", "email", "email_confirmed_at"]
+    list_filter = ["kind", "household_type", "verification"]
     search_fields = ["name", "email", "phone"]
     inlines = [OfferInline]
 

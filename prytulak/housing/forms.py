@@ -22,8 +22,8 @@ from .models import MAX_BEDS, Host, HostOffer, OfferStatus
 class HostForm(forms.ModelForm):
     class Meta:
         model = Host
-        fields = ["kind", "name", "email", "phone"]
-        widgets = {"kind": forms.RadioSelect}
+        fields = ["kind", "household_type", "name", "email", "phone"]
+        widgets = {"kind": forms.RadioSelect, "household_type": forms.RadioSelect}
 
 
 class OfferForm(PlaceResolvingMixin, forms.ModelForm):

@@ -17,8 +17,36 @@ class HostKind(models.TextChoices):
     ORGANIZATION = "organization", _("Organisation (collective centre, church, hotel…)")
 
 
+class Verification(models.IntegerChoices):
+    """What an organisation has checked about a host; the matching safeguards read it."""
+
+    NONE = 0, _("E-mail confirmed only")
+    IDENTITY = 1, _("Identity checked by an organisation")
+    VISITED = 2, _("Home visited or references checked")
+
+
+class HostHousehold(models.TextChoices):
+    """Who lives in the home (UNHCR: women and children not with single men)."""
+
+    FAMILY = "family", _("A family with children")
+    COUPLE = "couple", _("A couple")
+    SINGLE_WOMAN = "single_woman", _("A woman living alone")
+    SINGLE_MAN = "single_man", _("A man living alone")
+    SHARED = "shared", _("Several adults sharing")
+    NOBODY = "nobody", _("Nobody else (a separate flat or a collective centre)")
+
+
 class Host(models.Model):
     kind = models.CharField(_("who offers"), max_length=12, choices=HostKind.choices)
+    household_type = models.CharField(
+        _("who lives in the home"),
+        max_length=12,
+        choices=HostHousehold.choices,
+        default=HostHousehold.NOBODY,
+    )
+    verification = models.PositiveSmallIntegerField(
+        _("verification"), choices=Verification.choices, default=Verification.NONE
+    )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)

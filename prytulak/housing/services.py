@@ -18,7 +18,7 @@ from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.orgs.scopes import Actor
 from prytulak.people.models import Household, HouseholdStatus
 
-from .models import Host, HostOffer, OfferStatus, Placement, PlacementStatus
+from .models import Host, HostOffer, OfferStatus, Placement, PlacementStatus, Verification
 from .selectors import beds_taken, offer_sees_contact
 
 CONFIRM_SALT = "prytulak.housing.offer-confirm"
@@ -129,6 +129,11 @@ def offer_verify(*, offer: HostOffer, actor: Actor) -> HostOffer:
         offer.status = OfferStatus.ACTIVE
         offer.organization = actor.organization
         offer.save(update_fields=["status", "organization", "updated_at"])
+        # Verifying means an organisation checked who the host is; home visits (level 2) are
+        # recorded separately.
+        Host.objects.filter(pk=offer.host_id, verification__lt=Verification.IDENTITY).update(
+            verification=Verification.IDENTITY
+        )
     return offer
 
 

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from prytulak.core.choices import SPOKEN_LANGUAGES
 from prytulak.core.errors import NotAllowed, ServiceError
-from prytulak.housing.models import HostKind, HostOffer, OfferStatus, Placement, PlacementStatus
+from prytulak.housing.models import (
+    HostHousehold,
+    HostKind,
+    HostOffer,
+    OfferStatus,
+    Placement,
+    PlacementStatus,
+)
 from prytulak.orgs.scopes import Actor
 from prytulak.people.models import CHILD_BANDS, AgeBand, Household, HouseholdStatus, Sex
 from prytulak.places.geocoder import gazetteer, lookup
@@ -153,8 +160,7 @@ def offers_to_arrays(offers: list[HostOffer]) -> Offers:
             beds_left, slots_left, o.latitude, o.longitude,
             _days(o.available_from), _days(o.available_to) if o.available_to else OPEN_END,
             o.pets_allowed, o.children_allowed, o.step_free, langs,
-            # verified by an organisation (active offers are); home visits come with issue 4
-            1, False,
+            o.host.verification, o.host.household_type == HostHousehold.SINGLE_MAN,
         ))  # fmt: skip
     cols: list[Any] = list(zip(*rows, strict=True)) if rows else [[]] * 12
     names = ["beds", "max_households", "lat", "lon", "start", "end", "pets", "children", "step_free",

@@ -32,6 +32,7 @@ SPECIAL = ["a\x00b", ["a", "b", "c"]]
 FIELDS = {
     "host": [
         "kind",
+        "household_type",
         "name",
         "email",
         "phone",
@@ -95,6 +96,7 @@ FIELDS = {
     ],
     "offer": [
         "kind",
+        "household_type",
         "name",
         "email",
         "phone",

@@ -14,6 +14,7 @@ def test_staff_add_an_offer_which_then_waits_for_verification(client, caseworker
         reverse("offer-create"),
         {
             "kind": "organization",
+            "household_type": "nobody",
             "name": "Parafia św. Jana",
             "email": "parafia@example.org",
             "phone": "",

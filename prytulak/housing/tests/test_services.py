@@ -98,6 +98,7 @@ def test_a_coordinator_verifies_an_offer_for_their_organisation(coordinator_a, o
     services.offer_verify(offer=offer, actor=actor_for(coordinator_a))
     offer.refresh_from_db()
     assert (offer.status, offer.organization) == (OfferStatus.ACTIVE, org_a)
+    assert offer.host.verification == 1  # identity checked by an organisation
     with pytest.raises(ServiceError, match="Only offers awaiting verification"):
         services.offer_verify(offer=offer, actor=actor_for(coordinator_a))
 

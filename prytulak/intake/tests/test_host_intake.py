@@ -15,6 +15,7 @@ def valid_post(**overrides):
     start = timezone.localdate() + datetime.timedelta(days=3)
     data = {
         "kind": "person",
+        "household_type": "family",
         "name": "Agnieszka Nowak",
         "email": "agnieszka@example.org",
         "phone": "+48 601 234 567",

@@ -10,6 +10,7 @@ knapsack problem (NP-hard), where the optimiser is a heuristic and the MILP is t
 from __future__ import annotations
 
 import os
+from typing import cast
 
 import numpy as np
 from scipy import sparse
@@ -207,6 +208,8 @@ def exact_single_slot_by_region(
 # square of the size (measured: 0.34 s at 10k households x 10k offers, 6.3 s at 40k). Larger
 # problems are cut into regions of about this many offers, solved in parallel.
 REGION_OFFERS = 10_000
+# Swaps in collective centres are a Python loop over their candidate edges: 0.1 s at 10k.
+SWAP_LIMIT = 100_000
 
 
 def lagrangian_iterations(n: int) -> int:
@@ -226,7 +229,8 @@ def optimise(
     """Deferred acceptance for everyone; then the single-slot offers re-solved exactly (by
     region when large) among the households not placed in a collective centre; then leftover
     room in collective centres filled greedily by value; then, for up to 10k households, the
-    collective centres' beds priced and the whole re-solved (`lagrangian`)."""
+    collective centres' beds priced and the whole re-solved (`lagrangian`); then, up to 100k,
+    value-raising swaps in the collective centres."""
     assigned = deferred_acceptance(h, o, e, values)
     single = o.max_households == 1
     into_single = single[e.offer]
@@ -245,6 +249,8 @@ def optimise(
     iterations = lagrangian_iterations(len(h))
     if iterations and (~single).any():
         assigned = lagrangian(h, o, e, values, assigned, iterations)
+    if len(h) <= SWAP_LIMIT and (~single).any():
+        assigned = swap_into_collectives(h, o, e, values, assigned)
     return assigned
 
 
@@ -404,3 +410,64 @@ def lagrangian(
             break  # the relaxation's solution is feasible: optimal for this column model
         lam = np.maximum(0.0, lam + scale * over / np.maximum(o.beds, 1) / (1 + it) ** 0.5)
     return best
+
+
+def swap_into_collectives(
+    h: Households, o: Offers, e: Edges, values: np.ndarray, assigned: np.ndarray, rounds: int = 5
+) -> np.ndarray:
+    """Local search for small problems: an unplaced household takes the place of a household
+    in a collective centre when that raises the total value and the beds allow it; the
+    household moved out then tries every room left. Repeats while it finds gains."""
+    collective = o.max_households > 1
+    best_total = total_value(h, o, e, values, assigned)
+    for _round in range(rounds):
+        improved = False
+        placed = assigned >= 0
+        used = np.bincount(assigned[placed], weights=h.size[placed], minlength=len(o)).astype(
+            np.int64
+        )
+        into = np.flatnonzero(collective[e.offer] & ~placed[e.household])
+        into = into[np.argsort(-values[into], kind="stable")]
+        value_of = dict(
+            zip(
+                zip(e.household.tolist(), e.offer.tolist(), strict=True),
+                values.tolist(),
+                strict=True,
+            )
+        )
+        members: dict[int, list[int]] = {}
+        for hh in np.flatnonzero(placed & collective[np.maximum(assigned, 0)]).tolist():
+            members.setdefault(int(assigned[hh]), []).append(hh)
+        for j in into.tolist():
+            u, c = int(e.household[j]), int(e.offer[j])
+            if assigned[u] >= 0:
+                continue
+            free = int(o.beds[c] - used[c])
+            best_gain, out = 1e-9, cast(tuple[int, ...], ())
+            inside = members.get(c, [])
+            for a, m in enumerate(inside):  # one out, or two out, for one in
+                if h.size[m] + free >= h.size[u] and values[j] - value_of[(m, c)] > best_gain:
+                    best_gain, out = values[j] - value_of[(m, c)], (m,)
+                for m2 in inside[a + 1 :]:
+                    room_left = h.size[m] + h.size[m2] + free
+                    gain = values[j] - value_of[(m, c)] - value_of[(m2, c)]
+                    if room_left >= h.size[u] and gain > best_gain:
+                        best_gain, out = gain, (m, m2)
+            if out:
+                assigned[u] = c
+                used[c] += h.size[u]
+                for m in out:
+                    assigned[m] = -1
+                    used[c] -= h.size[m]
+                    inside.remove(m)
+                inside.append(u)
+                members[c] = inside
+                improved = True
+        if not improved:
+            break
+        trial = _fill_room(h, o, e, values, assigned, allowed=np.ones(len(e), bool))
+        total = total_value(h, o, e, values, trial)
+        if total <= best_total + 1e-9:
+            break
+        assigned, best_total = trial, total
+    return assigned

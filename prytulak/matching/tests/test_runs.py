@@ -157,3 +157,33 @@ def test_a_country_run_uses_only_that_countrys_offers(
     ]
     assert all(p.status == PlacementStatus.PROPOSED for p in proposals)
     assert proposals[0].start_date >= timezone.localdate() - datetime.timedelta(days=0)
+
+
+def test_runs_apply_the_safeguarding_rules_to_real_hosts(
+    coordinator_a, org_a, django_capture_on_commit_callbacks
+):
+    from prytulak.housing.models import Host, HostHousehold, Verification
+
+    lone_man = make_offer(org_a, beds=4, city="Kraków", host_name="Lone Man")
+    Host.objects.filter(pk=lone_man.host_id).update(
+        household_type=HostHousehold.SINGLE_MAN, verification=Verification.VISITED
+    )
+    unchecked = make_offer(org_a, beds=4, city="Kraków", host_name="Unchecked")
+    Host.objects.filter(pk=unchecked.host_id).update(verification=Verification.NONE)
+    mother = make_household(org_a, name="Mother and child", people=2)  # an adult woman and a child
+    run = start_and_work(
+        actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
+    )
+    assert not Placement.objects.filter(run=run, household=mother).exists()
+    assert run.summary["reasons"] == {"no_offer_fits": 1}
+    # once an organisation has checked a family host, the same household is placed
+    family = make_offer(org_a, beds=4, city="Kraków", host_name="Family")
+    Host.objects.filter(pk=family.host_id).update(
+        household_type=HostHousehold.FAMILY, verification=Verification.IDENTITY
+    )
+    mother.status = HouseholdStatus.WAITING
+    mother.save(update_fields=["status"])
+    run = start_and_work(
+        actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
+    )
+    assert Placement.objects.get(run=run, household=mother).offer == family
