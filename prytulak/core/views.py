@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -69,8 +70,6 @@ def render_list(
     request: HttpRequest, template: str, context: dict, per_page: int = 25
 ) -> HttpResponse:
     """A filtered, paginated list page; htmx requests get only the results block."""
-    from django.core.paginator import Paginator
-
     paginator = Paginator(context.pop("object_list"), per_page)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -3,6 +3,7 @@ what it proposes. The engine itself (engine/) knows nothing of Django."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from collections import Counter
@@ -120,24 +121,32 @@ def _days(d: datetime.date) -> int:
     return (d - EPOCH).days
 
 
+def _language_mask(codes: list[str]) -> int:
+    mask = 0
+    for code in codes:
+        mask |= 1 << LANGUAGE_BIT.get(code, 31)
+    return mask
+
+
+def _columns(rows: list[dict[str, Any]], cls: type) -> dict[str, np.ndarray]:
+    """Rows keyed by the engine's field names, turned into one array per field."""
+    return {f.name: np.asarray([row[f.name] for row in rows]) for f in dataclasses.fields(cls)}
+
+
 def households_to_arrays(households: list[Household], today: datetime.date) -> Households:
-    rows: list[tuple[Any, ...]] = []
+    rows = []
     for h in households:
         members = list(h.members.all())
         adults = [m for m in members if m.age_band in (AgeBand.ADULT, AgeBand.SENIOR)]
         lat, lon = _target(h)
-        langs = 0
-        for code in h.languages:
-            langs |= 1 << LANGUAGE_BIT.get(code, 31)
-        rows.append((
-            max(len(members), 1), any(m.age_band in CHILD_BANDS for m in members),
-            len(adults) == 1 and adults[0].sex == Sex.FEMALE, h.pets, h.needs_step_free, langs, lat, lon,
-            _days(max(h.arrival_date, today)), STAY_NIGHTS, h.priority, (today - h.created_at.date()).days,
-        ))  # fmt: skip
-    cols: list[Any] = list(zip(*rows, strict=True)) if rows else [[]] * 12
-    names = ["size", "children", "single_woman", "pets", "step_free", "languages", "lat", "lon",
-             "start", "nights", "priority", "waiting_days"]  # fmt: skip
-    return Households(**{n: np.asarray(c) for n, c in zip(names, cols, strict=True)})
+        rows.append({
+            "size": max(len(members), 1), "children": any(m.age_band in CHILD_BANDS for m in members),
+            "single_woman": len(adults) == 1 and adults[0].sex == Sex.FEMALE, "pets": h.pets,
+            "step_free": h.needs_step_free, "languages": _language_mask(h.languages), "lat": lat, "lon": lon,
+            "start": _days(max(h.arrival_date, today)), "nights": STAY_NIGHTS, "priority": h.priority,
+            "waiting_days": (today - h.created_at.date()).days,
+        })  # fmt: skip
+    return Households(**_columns(rows, Households))
 
 
 def room(o: HostOffer) -> tuple[int, int]:
@@ -150,22 +159,17 @@ def room(o: HostOffer) -> tuple[int, int]:
 
 
 def offers_to_arrays(offers: list[HostOffer]) -> Offers:
-    rows: list[tuple[Any, ...]] = []
+    rows = []
     for o in offers:
         beds_left, slots_left = room(o)
-        langs = 0
-        for code in o.languages:
-            langs |= 1 << LANGUAGE_BIT.get(code, 31)
-        rows.append((
-            beds_left, slots_left, o.latitude, o.longitude,
-            _days(o.available_from), _days(o.available_to) if o.available_to else OPEN_END,
-            o.pets_allowed, o.children_allowed, o.step_free, langs,
-            o.host.verification, o.host.household_type == HostHousehold.SINGLE_MAN,
-        ))  # fmt: skip
-    cols: list[Any] = list(zip(*rows, strict=True)) if rows else [[]] * 12
-    names = ["beds", "max_households", "lat", "lon", "start", "end", "pets", "children", "step_free",
-             "languages", "verification", "single_male_host"]  # fmt: skip
-    return Offers(**{n: np.asarray(c) for n, c in zip(names, cols, strict=True)})
+        rows.append({
+            "beds": beds_left, "max_households": slots_left, "lat": o.latitude, "lon": o.longitude,
+            "start": _days(o.available_from), "end": _days(o.available_to) if o.available_to else OPEN_END,
+            "pets": o.pets_allowed, "children": o.children_allowed, "step_free": o.step_free,
+            "languages": _language_mask(o.languages), "verification": o.host.verification,
+            "single_male_host": o.host.household_type == HostHousehold.SINGLE_MAN,
+        })  # fmt: skip
+    return Offers(**_columns(rows, Offers))
 
 
 def run_execute(run_id: int) -> MatchingRun:

@@ -14,7 +14,7 @@ import numpy as np
 from .candidates import Edges, candidate_edges
 from .data import OPEN_END, UNMATCHED_REASONS, EngineInputError, Households, Offers, Policy, Result
 from .scoring import components, edge_values
-from .solver import exact_milp, greedy, optimise
+from .solver import assigned_edges, exact_milp, greedy, optimise
 
 __all__ = [
     "OPEN_END",
@@ -65,15 +65,9 @@ def _result(h, o, e: Edges, values, assigned, policy, stats) -> Result:
     n = len(h)
     value = np.zeros(n)
     km = np.full(n, np.nan)
-    matched = np.flatnonzero(assigned >= 0)
-    if matched.size:
-        # the value of edge (household, assigned offer)
-        key = e.household.astype(np.int64) * max(len(o), 1) + e.offer
-        order = np.argsort(key)
-        want = matched.astype(np.int64) * max(len(o), 1) + assigned[matched]
-        pos = order[np.searchsorted(key[order], want)]
-        value[matched] = values[pos]
-        km[matched] = e.km[pos]
+    matched, pos = assigned_edges(e, assigned, len(o))
+    value[matched] = values[pos]
+    km[matched] = e.km[pos]
     reason = np.full(n, -1, dtype=np.int8)
     unmatched = assigned < 0
     has_edge = np.zeros(n, bool)

@@ -238,16 +238,7 @@ def optimise(
     assigned = deferred_acceptance(h, o, e, values)
     single = o.max_households == 1
     into_single = single[e.offer]
-    if single.any():
-        in_collective = (assigned >= 0) & ~single[np.maximum(assigned, 0)]
-        free = np.flatnonzero(~in_collective)
-        offers = np.flatnonzero(single)
-        if len(offers) <= per_region:
-            exact = exact_single_slot(h, o, e, values, free, offers)
-        else:
-            workers = workers or os.cpu_count() or 1
-            exact = exact_single_slot_by_region(h, o, e, values, free, offers, per_region, workers)
-        assigned[free] = exact[free]
+    assigned = resolve_single_slots(h, o, e, values, assigned, per_region, workers)
     if (assigned < 0).any() and (~single).any():
         assigned = _fill_room(h, o, e, values, assigned, allowed=~into_single)
     iterations = lagrangian_iterations(len(h))
@@ -349,32 +340,59 @@ def repair_and_fill(
     """Make an assignment feasible (offers over their beds drop their lowest value-per-bed
     households) and then fill whatever room is left, greedily by value."""
     assigned = assigned.copy()
-    placed = np.flatnonzero(assigned >= 0)
+    placed, pos = assigned_edges(e, assigned, len(o))
     if placed.size:
-        key = e.household.astype(np.int64) * len(o) + e.offer
-        order = np.argsort(key)
-        want = placed.astype(np.int64) * len(o) + assigned[placed]
-        density = values[order[np.searchsorted(key[order], want)]] / h.size[placed]
+        density = values[pos] / h.size[placed]
         off = assigned[placed]
         rank = np.lexsort((-density, off))
         p, off = placed[rank], off[rank]
         assigned[p[~_fits_in_order(off, h.size[p], o.beds, o.max_households)]] = -1
-    single = o.max_households == 1
-    if single.any():
-        # With the centres' households fixed, the single-slot offers are re-solved exactly.
-        in_collective = (assigned >= 0) & ~single[np.maximum(assigned, 0)]
-        free = np.flatnonzero(~in_collective)
-        exact = exact_single_slot(h, o, e, values, free, np.flatnonzero(single))
-        assigned[free] = exact[free]
+    # With the centres' households fixed, the single-slot offers are re-solved exactly.
+    assigned = resolve_single_slots(h, o, e, values, assigned)
     return _fill_room(h, o, e, values, assigned, allowed=np.ones(len(e), bool))
 
 
 def total_value(
     h: Households, o: Offers, e: Edges, values: np.ndarray, assigned: np.ndarray
 ) -> float:
-    key = e.household.astype(np.int64) * len(o) + e.offer
+    return float(values[assigned_edges(e, assigned, len(o))[1]].sum())
+
+
+def assigned_edges(e: Edges, assigned: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The placed households and, for each, the position of its (household, offer) edge.
+    Candidate edges are unique per pair, so the lookup is exact."""
     placed = np.flatnonzero(assigned >= 0)
-    return float(values[np.isin(key, placed.astype(np.int64) * len(o) + assigned[placed])].sum())
+    key = e.household.astype(np.int64) * max(m, 1) + e.offer
+    order = np.argsort(key, kind="stable")
+    want = placed.astype(np.int64) * max(m, 1) + assigned[placed]
+    return placed, order[np.searchsorted(key[order], want)]
+
+
+def resolve_single_slots(
+    h: Households,
+    o: Offers,
+    e: Edges,
+    values: np.ndarray,
+    assigned: np.ndarray,
+    per_region: int | None = None,
+    workers: int | None = None,
+) -> np.ndarray:
+    """Re-solve the single-slot offers exactly among the households not placed in a
+    collective centre; region by region when there are more than `per_region` of them."""
+    single = o.max_households == 1
+    if not single.any():
+        return assigned
+    in_collective = (assigned >= 0) & ~single[np.maximum(assigned, 0)]
+    free = np.flatnonzero(~in_collective)
+    offers = np.flatnonzero(single)
+    if per_region is None or len(offers) <= per_region:
+        exact = exact_single_slot(h, o, e, values, free, offers)
+    else:
+        workers = workers or os.cpu_count() or 1
+        exact = exact_single_slot_by_region(h, o, e, values, free, offers, per_region, workers)
+    assigned = assigned.copy()
+    assigned[free] = exact[free]
+    return assigned
 
 
 def lagrangian(
