@@ -22,7 +22,10 @@ demo: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	@# A background-job worker runs beside the web server and stops with it.
-	$(MANAGE) db_worker & trap 'kill $$!' EXIT INT TERM; DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	@# Two-step login (TOTP) is off in the demo so anyone can look around; production keeps it
+	@# on. `REQUIRE_2FA=true make demo` shows the authenticator set-up at the first login.
+	$(MANAGE) db_worker & trap 'kill $$!' EXIT INT TERM; \
+	  DEBUG=true REQUIRE_2FA=$${REQUIRE_2FA:-false} $(MANAGE) runserver 127.0.0.1:8000
 
 ## make test: lint, type-check, migrations check, and the test suite (DATABASE_URL picks the database)
 test: install lint

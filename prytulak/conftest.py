@@ -5,8 +5,12 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone, translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from prytulak.core.privacy import email_index, phone_index
 from prytulak.housing.models import Host, HostOffer, OfferStatus
 from prytulak.orgs.models import Membership, Organization, Role
 from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person, Sex
@@ -25,6 +29,35 @@ def _clear_cache():
     cache.clear()  # rate-limit counters must not leak between tests
     yield
     cache.clear()
+
+
+class VerifiedClient(Client):
+    """A test client whose `force_login` also completes the second login step (a confirmed
+    TOTP device, as after entering its code). Tests of the second step itself use `Client`."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
+
+
+@pytest.fixture
+def keep_test_connection_in_worker(monkeypatch):
+    """The real django-tasks worker recycles database connections between tasks, as a
+    long-lived process should; inside a test that would close the connection holding the
+    test's transaction."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
 
 @pytest.fixture
@@ -79,11 +112,14 @@ def outsider(db):
 
 
 def make_household(org, *, name="Olena Kovalenko", phone="+380671234567", people=2, **extra):
+    email = extra.pop("email", "olena@example.org")
     household = Household.objects.create(
         organization=org,
         lead_name=name,
         phone=phone,
-        email=extra.pop("email", "olena@example.org"),
+        email=email,
+        phone_index=phone_index(phone),
+        email_index=email_index(email),
         languages=["uk"],
         arrival_place="Przemyśl",
         arrival_country="PL",
@@ -117,6 +153,8 @@ def make_offer(org=None, *, beds=3, status=OfferStatus.ACTIVE, **extra):
         name=extra.pop("host_name", "Jan Kowalski"),
         email="jan@example.org",
         phone="+48 600 100 200",
+        email_index=email_index("jan@example.org"),
+        phone_index=phone_index("+48 600 100 200"),
         household_type="family",
         verification=1 if org is not None else 0,  # an organisation's offer was verified by it
     )

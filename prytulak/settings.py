@@ -4,6 +4,7 @@ Development defaults are obviously fake; production sets the variables listed in
 docs/deployment.md. SQLite is the embedded default; DATABASE_URL switches to PostgreSQL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -57,8 +58,15 @@ INSTALLED_APPS = [
     "prytulak.housing",
     "prytulak.intake",
     "prytulak.matching",
+    "prytulak.audit",
+    "prytulak.accounts",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "simple_history",
+    "csp",
 ]
 
 # Background jobs: django-tasks with its database backend. No extra server by default;
@@ -77,10 +85,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "prytulak.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "prytulak.urls"
@@ -130,6 +144,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses logins for a locked-out username before checking a password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
@@ -193,6 +212,64 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only our own scripts and styles, no inline code.
+# MAP_TILE_ORIGINS lists the tile servers the map may load images from.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *envlist("MAP_TILE_ORIGINS", "")],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Accounts: two-factor authentication (TOTP, django-otp) for every role that sees personal
+# data; lockout after repeated failures (django-axes); idle and absolute session limits.
+REQUIRE_2FA = envbool("REQUIRE_2FA", "true")
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Prytulak")
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
+# A username is locked after repeated failures from anywhere, and so is an address that tries
+# many usernames (password spraying).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "prytulak.accounts.views.locked_out"
+AXES_VERBOSE = False
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "60")
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", "12")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the idle limit restarts with every request
+
+# Personal data at rest: contact details and notes are encrypted with Fernet
+# (django-fernet-encrypted-fields). The key is derived from SECRET_KEY and FIELD_ENCRYPTION_SALT;
+# to rotate, put the new salt first (comma-separated list) or move the old SECRET_KEY to
+# SECRET_KEY_FALLBACKS, then run `manage.py reencrypt`. docs/deployment.md has the steps.
+SALT_KEY = envlist("FIELD_ENCRYPTION_SALT", "---development-salt---")
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", "")
+# A separate key for the blind index (keyed hashes of phone numbers and e-mail addresses
+# used to find duplicates without decrypting).
+BLIND_INDEX_KEY = envsecret("BLIND_INDEX_KEY", "---")
+
+# Retention (days): what the daily purge erases or deletes once it is this old.
+RETENTION_DAYS = {
+    "closed_household": envint("RETENTION_CLOSED_HOUSEHOLD_DAYS", "365"),
+    "unclaimed_household": envint("RETENTION_UNCLAIMED_HOUSEHOLD_DAYS", "90"),
+    "draft_offer": envint("RETENTION_DRAFT_OFFER_DAYS", "30"),
+    "withdrawn_offer": envint("RETENTION_WITHDRAWN_OFFER_DAYS", "365"),
+    "access_log": envint("RETENTION_ACCESS_LOG_DAYS", "730"),
+    "change_history": envint("RETENTION_CHANGE_HISTORY_DAYS", "730"),
+}
+# Follow-up: offers lapse unless the host re-confirms; welfare check-ins after arrival.
+OFFER_RECONFIRM_DAYS = envint("OFFER_RECONFIRM_DAYS", "30")
+OFFER_RECONFIRM_REMINDER_DAYS = envint("OFFER_RECONFIRM_REMINDER_DAYS", "5")
+CHECKIN_DAYS_AFTER_ARRIVAL = [int(d) for d in envlist("CHECKIN_DAYS_AFTER_ARRIVAL", "3,14,42")]
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from prytulak.accounts.forms import LoginForm
 from prytulak.core import views as core_views
 from prytulak.housing import views as housing_views
 from prytulak.matching import views as matching_views
@@ -17,11 +18,24 @@ staff_patterns = [
     path("offers/<int:pk>/edit/", housing_views.offer_edit, name="offer-edit"),
     path("offers/<int:pk>/verify/", housing_views.offer_verify, name="offer-verify"),
     path("offers/<int:pk>/status/", housing_views.offer_status, name="offer-status"),
+    path("offers/<int:pk>/visit/", housing_views.host_visit, name="host-visit"),
+    path("offers/<int:pk>/propose/", housing_views.offer_propose, name="offer-propose"),
+    path("placements/<int:pk>/", housing_views.placement_detail, name="placement-detail"),
+    path("placements/<int:pk>/step/", housing_views.placement_step, name="placement-step"),
+    path("placements/<int:pk>/problem/", housing_views.placement_problem, name="placement-problem"),
+    path(
+        "placements/<int:pk>/checkins/<int:checkin>/",
+        housing_views.checkin_record,
+        name="checkin-record",
+    ),
     path("households/", people_views.household_list, name="household-list"),
     path("households/new/", people_views.household_create, name="household-create"),
     path("households/<int:pk>/", people_views.household_detail, name="household-detail"),
     path("households/<int:pk>/edit/", people_views.household_edit, name="household-edit"),
     path("households/<int:pk>/claim/", people_views.household_claim, name="household-claim"),
+    path("households/<int:pk>/sharing/", people_views.household_sharing, name="household-sharing"),
+    path("households/<int:pk>/export/", people_views.household_export, name="household-export"),
+    path("households/<int:pk>/erase/", people_views.household_erase, name="household-erase"),
     path("matching/", matching_views.run_list, name="matching-runs"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
 ]
@@ -35,8 +49,13 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("", include("prytulak.intake.urls")),
     path("staff/", include(staff_patterns)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("prytulak.accounts.urls")),
 )
 
 handler403 = "prytulak.core.views.error_403"

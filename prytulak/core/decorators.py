@@ -1,9 +1,11 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from prytulak.orgs.scopes import Actor, actor_for
 
@@ -11,7 +13,8 @@ from prytulak.orgs.scopes import Actor, actor_for
 def staff_view(
     check: Callable[[Actor], bool] | None = None,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Require a logged-in member of an organisation; pass the Actor as `actor`."""
+    """Require a logged-in member of an organisation; pass the Actor as `actor`. Roles that
+    see personal data must also have passed the second login step (TOTP)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -21,9 +24,17 @@ def staff_view(
             actor = actor_for(request.user)
             if actor is None or (check is not None and not check(actor)):
                 raise PermissionDenied
+            if needs_second_step(request, actor):
+                return redirect_to_login(request.get_full_path(), reverse("two-factor"))
             request._actor = actor  # type: ignore[attr-defined]
             return view(request, *args, actor=actor, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def needs_second_step(request: HttpRequest, actor: Actor) -> bool:
+    return (
+        settings.REQUIRE_2FA and actor.sees_personal_data and not request.user.is_verified()  # type: ignore[union-attr]
+    )

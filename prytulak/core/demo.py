@@ -17,18 +17,30 @@ from django.db import transaction
 from django.utils import timezone
 
 from prytulak.core.choices import SPOKEN_LANGUAGE_CODES
-from prytulak.housing import services as housing_services
+from prytulak.core.errors import ServiceError
+from prytulak.core.privacy import email_index, phone_index
+from prytulak.housing import placements
 from prytulak.housing.models import (
     Host,
     HostHousehold,
     HostKind,
     HostOffer,
+    HostVerification,
     OfferStatus,
+    Side,
     Verification,
 )
 from prytulak.orgs.models import Membership, Organization, Role
-from prytulak.orgs.scopes import actor_for
-from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person, Sex, Source
+from prytulak.orgs.scopes import Actor, actor_for
+from prytulak.people.models import (
+    AgeBand,
+    Household,
+    HouseholdStatus,
+    Person,
+    Sex,
+    ShareLevel,
+    Source,
+)
 from prytulak.places.geocoder import Place, crossing_places, gazetteer
 
 # Thousands of beneficiaries of temporary protection, Eurostat Jan 2024 (rounded).
@@ -371,10 +383,30 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
                     notes=rng.choice(HOST_NOTES.get(language, HOST_NOTES["en"])),
                 )
             )
+        for host in hosts:
+            host.email_index, host.phone_index = email_index(host.email), phone_index(host.phone)
         Host.objects.bulk_create(hosts)
         for host, offer in zip(hosts, offer_rows, strict=True):
             offer.host = host
+            if offer.status == OfferStatus.ACTIVE:
+                offer.confirmed_until = today + datetime.timedelta(days=rng.randint(3, 30))
         HostOffer.objects.bulk_create(offer_rows)
+        # Who checked each verified host, and which document they saw (never the document).
+        checkers = {o.pk: User.objects.get(username=f"{o.slug}-coordinator") for o in orgs}
+        HostVerification.objects.bulk_create(
+            HostVerification(
+                host=o.host,
+                level=level,
+                organization=o.organization,
+                checked_by=checkers[o.organization.pk],
+                document_type=rng.choice(["passport", "id_card", "residence"])
+                if level == Verification.IDENTITY
+                else "",
+            )
+            for o in offer_rows
+            if o.organization is not None
+            for level in range(Verification.IDENTITY, o.host.verification + 1)
+        )
         report.offers = len(offer_rows)
 
         crossings = {p.code: p for p in crossing_places()}
@@ -393,7 +425,9 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
                 organization=None if unassigned else rng.choice(orgs),
                 source=Source.INTAKE if unassigned else Source.STAFF,
                 status=HouseholdStatus.NEW if unassigned else HouseholdStatus.WAITING,
-                shared_with_pool=rng.random() < 0.4,
+                share_level=rng.choices(
+                    [ShareLevel.NONE, ShareLevel.SUMMARY, ShareLevel.FULL], [60, 15, 25]
+                )[0],
                 lead_name=name,
                 phone=_phone(rng),
                 email="" if rng.random() < 0.6 else f"family{len(household_rows)}@example.org",
@@ -411,6 +445,8 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
             )
             household_rows.append(household)
             member_rows.append(members)
+        for h in household_rows:
+            h.phone_index, h.email_index = phone_index(h.phone), email_index(h.email)
         Household.objects.bulk_create(household_rows)
         people = []
         for household, members in zip(household_rows, member_rows, strict=True):
@@ -422,23 +458,37 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
         active = [
             o for o in offer_rows if o.status == OfferStatus.ACTIVE and o.available_from <= today
         ]
+        coordinators: dict[int | None, Actor] = {}
+        for org in orgs:
+            found = actor_for(User.objects.get(username=f"{org.slug}-coordinator"))
+            assert found is not None
+            coordinators[org.pk] = found
         for household in rng.sample(household_rows, min(len(household_rows) // 8, len(active))):
             if household.organization is None:
                 continue
-            coordinator = User.objects.get(username=f"{household.organization.slug}-coordinator")
-            actor = actor_for(coordinator)
-            assert actor is not None
+            actor = coordinators[household.organization_id]
             offer = rng.choice(active)
-            if housing_services.placement_check_fit(
-                household=household, offer=offer, start=max(today, offer.available_from)
-            ):
+            start = max(household.arrival_date, offer.available_from, today)
+            if placements.placement_check_fit(household=household, offer=offer, start=start):
                 continue
-            placement = housing_services.placement_propose(
-                household=household, offer=offer, actor=actor
-            )
+            # Each side is spoken for by its own organisation: the household's and the one
+            # that verified the offer. Some proposals are still waiting for an answer.
+            host_actor = coordinators[offer.organization_id]
+            placement = placements.placement_propose(household=household, offer=offer, actor=actor)
+            step = rng.random()
             try:
-                housing_services.placement_confirm(placement=placement, actor=actor)
-            except housing_services.ServiceError:
+                if step < 0.85:
+                    placements.placement_accept(
+                        placement=placement, actor=host_actor, side=Side.HOST
+                    )
+                if step < 0.7:
+                    placements.placement_accept(
+                        placement=placement, actor=actor, side=Side.HOUSEHOLD
+                    )
+            except ServiceError:
                 continue
+            if step < 0.35:
+                placements.placement_arrive(placement=placement, actor=actor)
             report.placements += 1
+        placements.checkins_schedule(today=today)
     return report

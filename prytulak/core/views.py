@@ -1,7 +1,12 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 
 from prytulak.housing.models import HostOffer, OfferStatus
@@ -13,6 +18,7 @@ from prytulak.places.countries import country_name
 from prytulak.places.geocoder import gazetteer
 
 from .decorators import staff_view
+from .errors import ServiceError
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -78,3 +84,26 @@ def render_list(
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, template.replace(".html", "_results.html"), context)
     return render(request, template, context)
+
+
+def form_action(
+    request: HttpRequest,
+    form: Form,
+    action: Callable[[dict[str, Any]], object],
+    *,
+    invalid: str,
+    done: str,
+    back: Any,
+) -> HttpResponse:
+    """A small POST form on a detail page: validate, call the service with the cleaned data,
+    say what happened (or why not) in a message and go back to the page."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect(back)
+    try:
+        action(form.cleaned_data)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(back)

@@ -16,7 +16,15 @@ from prytulak.core.forms import (
 )
 from prytulak.places.countries import COUNTRIES
 
-from .models import MAX_BEDS, Host, HostOffer, OfferStatus
+from .models import (
+    MAX_BEDS,
+    CheckInOutcome,
+    DocumentType,
+    Host,
+    HostOffer,
+    OfferStatus,
+    Side,
+)
 
 
 class HostForm(forms.ModelForm):
@@ -116,3 +124,64 @@ class OfferFilterForm(forms.Form):
     pets = forms.ChoiceField(label=_("Pets welcome"), required=False, choices=BOOL_CHOICES)
     children = forms.ChoiceField(label=_("Children welcome"), required=False, choices=BOOL_CHOICES)
     available_on = forms.DateField(label=_("Available on"), required=False, widget=DateInput())
+
+
+class VerifyForm(forms.Form):
+    document_type = forms.ChoiceField(
+        label=_("Document you checked"),
+        choices=[("", "—"), *DocumentType.choices],
+        help_text=_("Record which document you saw, never a copy of it."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class HostCheckForm(forms.Form):
+    note = forms.CharField(
+        label=_("What you saw (home visit or references)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ProposeForm(forms.Form):
+    household = forms.TypedChoiceField(label=_("Household"), coerce=int, choices=[])
+
+    def __init__(self, *args, households=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["household"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—")] + [
+            (h.pk, f"#{h.pk} {h.lead_name} ({h.member_count})") for h in households
+        ]
+
+
+class PlacementStepForm(forms.Form):
+    STEPS = [
+        ("accept_host", _("The host accepted")),
+        ("accept_household", _("The household accepted")),
+        ("decline_host", _("The host declined")),
+        ("decline_household", _("The household declined")),
+        ("depart", _("They are on their way")),
+        ("arrive", _("They arrived")),
+        ("end", _("The stay ended")),
+        ("break_down", _("The placement broke down")),
+        ("cancel", _("Cancel")),
+    ]
+    step = forms.ChoiceField(choices=STEPS)
+    reason = forms.CharField(label=_("Reason or note"), required=False, max_length=300)
+
+
+class ProblemForm(forms.Form):
+    side = forms.ChoiceField(label=_("Who reports it"), choices=Side.choices)
+    description = forms.CharField(
+        label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CheckInForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("How it went"), choices=CheckInOutcome.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from simple_history.models import HistoricalRecords
 
 from prytulak.core.validators import validate_languages
 from prytulak.orgs.models import Organization
@@ -48,11 +50,17 @@ class Host(models.Model):
         _("verification"), choices=Verification.choices, default=Verification.NONE
     )
     name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Encrypted at rest; the blind indexes find the same host registered twice.
+    email = EncryptedEmailField(_("e-mail"), null=True)
+    phone = EncryptedCharField(_("phone"), max_length=40, blank=True, null=True)
+    email_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     preferred_language = models.CharField(max_length=8, default="en")
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -61,6 +69,43 @@ class Host(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocumentType(models.TextChoices):
+    """What an identity check looked at. The document itself is never stored."""
+
+    PASSPORT = "passport", _("Passport")
+    ID_CARD = "id_card", _("National identity card")
+    RESIDENCE = "residence", _("Residence permit")
+    DRIVING = "driving", _("Driving licence")
+    ORGANISATION = "organisation", _("Registration of the organisation")
+    OTHER = "other", _("Other official document")
+
+
+class HostVerification(models.Model):
+    """One check of a host by an organisation: who, when, what (never the document itself)."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="verifications")
+    level = models.PositiveSmallIntegerField(_("level"), choices=Verification.choices)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="host_verifications"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)
+    document_type = models.CharField(
+        _("document seen"), max_length=12, choices=DocumentType.choices, blank=True
+    )
+    note = EncryptedTextField(_("note"), blank=True, null=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("host verification")
+        verbose_name_plural = _("host verifications")
+
+    def __str__(self) -> str:
+        return f"{self.host_id}: {self.get_level_display()}"
 
 
 class OfferStatus(models.TextChoices):
@@ -92,8 +137,8 @@ class HostOffer(models.Model):
     latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
     geonameid = models.PositiveIntegerField(null=True, blank=True)
-    # Private: shown only to the verifying organisation.
-    address = models.CharField(_("exact address"), max_length=300, blank=True)
+    # Private: shown only to the verifying organisation; encrypted at rest.
+    address = EncryptedCharField(_("exact address"), max_length=300, blank=True, null=True)
 
     beds = models.PositiveSmallIntegerField(
         _("beds"), validators=[MinValueValidator(1), MaxValueValidator(MAX_BEDS)]
@@ -111,8 +156,15 @@ class HostOffer(models.Model):
     is_free = models.BooleanField(_("free of charge"), default=True)
     price_note = models.CharField(_("price"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Offers lapse unless the host re-confirms them; a breakdown flags the offer for review.
+    confirmed_until = models.DateField(_("confirmed until"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
+    flag_reason = models.CharField(_("why it was flagged"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -182,8 +234,17 @@ class Placement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    host_accepted_at = models.DateTimeField(_("host accepted"), null=True, blank=True)
+    household_accepted_at = models.DateTimeField(_("household accepted"), null=True, blank=True)
+    # When the host answered the proposal (yes or no): the host's response rate.
+    host_responded_at = models.DateTimeField(null=True, blank=True)
+    contacts_released_at = models.DateTimeField(_("contacts shared"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -199,3 +260,83 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} → {self.offer}"
+
+
+class PlacementEvent(models.Model):
+    """One step of a placement's lifecycle, with who took it and why."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=PlacementStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=PlacementStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("placement step")
+        verbose_name_plural = _("placement steps")
+
+    def __str__(self) -> str:
+        return f"{self.placement_id}: {self.from_status} → {self.to_status}"
+
+
+class CheckInOutcome(models.TextChoices):
+    WELL = "well", _("All is well")
+    CONCERN = "concern", _("A concern to follow up")
+    PROBLEM = "problem", _("A serious problem")
+    UNREACHABLE = "unreachable", _("Could not reach them")
+
+
+class CheckIn(models.Model):
+    """A scheduled welfare call after arrival; the daily job creates them."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="checkins")
+    due_on = models.DateField(_("due"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=CheckInOutcome.choices, blank=True
+    )
+    note = EncryptedTextField(_("note"), blank=True, null=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "due_on"], name="checkin_unique_day")
+        ]
+        verbose_name = _("welfare check-in")
+        verbose_name_plural = _("welfare check-ins")
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.due_on}"
+
+
+class Side(models.TextChoices):
+    HOST = "host", _("Host")
+    HOUSEHOLD = "household", _("Household")
+
+
+class ProblemReport(models.Model):
+    """“Report a problem” from either side of a placement."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="problems")
+    side = models.CharField(_("reported by"), max_length=10, choices=Side.choices)
+    description = EncryptedTextField(_("what happened"), null=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} ({self.side})"

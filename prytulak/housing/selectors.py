@@ -1,10 +1,10 @@
 import datetime
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from prytulak.orgs.scopes import Actor, Scope
 
-from .models import HOLDS_BEDS, HostOffer, OfferStatus, Placement
+from .models import HOLDS_BEDS, Host, HostOffer, OfferStatus, Placement
 
 
 def offers_visible(actor: Actor) -> bool:
@@ -87,3 +87,16 @@ def beds_taken(
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.aggregate(total=Sum("beds"))["total"] or 0
+
+
+def host_response(*, host: Host) -> dict[str, int | None]:
+    """How often the host answered proposals: proposals, answered, rate in percent."""
+    counts = Placement.objects.filter(offer__host=host).aggregate(
+        proposals=Count("pk"), answered=Count("pk", filter=Q(host_responded_at__isnull=False))
+    )
+    total, answered = counts["proposals"], counts["answered"]
+    return {
+        "proposals": total,
+        "answered": answered,
+        "rate": round(100 * answered / total) if total else None,
+    }

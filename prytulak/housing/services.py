@@ -15,17 +15,26 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.core.privacy import email_index, phone_index
 from prytulak.orgs.scopes import Actor
-from prytulak.people.models import Household, HouseholdStatus
 
-from .models import Host, HostOffer, OfferStatus, Placement, PlacementStatus, Verification
-from .selectors import beds_taken, offer_sees_contact
+from .models import (
+    DocumentType,
+    Host,
+    HostOffer,
+    HostVerification,
+    OfferStatus,
+    Verification,
+)
+from .selectors import offer_sees_contact
 
 CONFIRM_SALT = "prytulak.housing.offer-confirm"
 
 
 def host_create(*, data: dict[str, Any]) -> Host:
     host = Host(**data)
+    host.email_index = email_index(host.email)
+    host.phone_index = phone_index(host.phone)
     host.full_clean()
     host.save()
     return host
@@ -77,7 +86,7 @@ def offer_confirm_email(*, token: str) -> HostOffer:
         offer = (
             HostOffer.objects.select_for_update()
             .select_related("host")
-            .filter(pk=payload.get("offer"), host__email=payload.get("email"))
+            .filter(pk=payload.get("offer"), host__email_index=email_index(payload.get("email")))
             .first()
         )
         if offer is None:
@@ -114,10 +123,15 @@ _STATUS_MOVES = {
 }
 
 
-def offer_verify(*, offer: HostOffer, actor: Actor) -> HostOffer:
-    """A coordinator has checked the host: the offer becomes active under their organisation."""
+def offer_verify(
+    *, offer: HostOffer, actor: Actor, document_type: str, note: str = ""
+) -> HostOffer:
+    """A coordinator has checked who the host is (and recorded which document they saw): the
+    offer becomes active under their organisation."""
     if not actor.verifies_offers:
         raise NotAllowed
+    if document_type not in DocumentType.values:
+        raise ServiceError(_("Say which document you checked."), code="document")
     with transaction.atomic():
         offer = HostOffer.objects.select_for_update().get(pk=offer.pk)
         if offer.status != OfferStatus.AWAITING:
@@ -128,13 +142,111 @@ def offer_verify(*, offer: HostOffer, actor: Actor) -> HostOffer:
             raise ServiceError(_("Another organisation is verifying this offer."), code="taken")
         offer.status = OfferStatus.ACTIVE
         offer.organization = actor.organization
-        offer.save(update_fields=["status", "organization", "updated_at"])
-        # Verifying means an organisation checked who the host is; home visits (level 2) are
-        # recorded separately.
-        Host.objects.filter(pk=offer.host_id, verification__lt=Verification.IDENTITY).update(
-            verification=Verification.IDENTITY
+        offer.confirmed_until = _reconfirm_date()
+        offer.save(update_fields=["status", "organization", "confirmed_until", "updated_at"])
+        host_record_check(
+            host=offer.host,
+            actor=actor,
+            level=Verification.IDENTITY,
+            document_type=document_type,
+            note=note,
         )
     return offer
+
+
+def host_record_check(
+    *, host: Host, actor: Actor, level: int, document_type: str = "", note: str = ""
+) -> HostVerification:
+    """Record a check of a host (identity, home visit, references); the host's level is the
+    highest recorded. The matching safeguards read that level."""
+    if not actor.verifies_offers:
+        raise NotAllowed
+    if level not in (Verification.IDENTITY, Verification.VISITED):
+        raise ServiceError(_("Choose what was checked."), code="level")
+    if level == Verification.IDENTITY and not document_type:
+        raise ServiceError(_("Say which document you checked."), code="document")
+    with transaction.atomic():
+        current = Host.objects.select_for_update().get(pk=host.pk).verification
+        if level == Verification.VISITED and current < Verification.IDENTITY:
+            raise ServiceError(
+                _("Check the host's identity before recording a visit."), code="order"
+            )
+        check = HostVerification(
+            host=host,
+            level=level,
+            organization=actor.organization,
+            checked_by=actor.user,
+            document_type=document_type,
+            note=note,
+        )
+        check.full_clean()
+        check.save()
+        Host.objects.filter(pk=host.pk, verification__lt=level).update(verification=level)
+    host.refresh_from_db(fields=["verification"])
+    return check
+
+
+def _reconfirm_date() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=settings.OFFER_RECONFIRM_DAYS)
+
+
+RECONFIRM_SALT = "prytulak.housing.offer-reconfirm"
+
+
+def offer_reconfirm_link(offer: HostOffer) -> str:
+    token = signing.dumps({"offer": offer.pk}, salt=RECONFIRM_SALT)
+    return settings.SITE_URL + reverse("intake:host-reconfirm", kwargs={"token": token})
+
+
+def offer_reconfirm(*, token: str) -> HostOffer:
+    """The host follows the link in the reminder: the offer stays (or becomes again) active
+    for another OFFER_RECONFIRM_DAYS."""
+    max_age = datetime.timedelta(days=settings.OFFER_RECONFIRM_DAYS * 2)
+    try:
+        payload = signing.loads(token, salt=RECONFIRM_SALT, max_age=max_age)
+    except signing.BadSignature as exc:  # includes SignatureExpired
+        raise ServiceError(_("This link is not valid."), code="invalid") from exc
+    with transaction.atomic():
+        offer = HostOffer.objects.select_for_update().filter(pk=payload.get("offer")).first()
+        if offer is None or offer.status not in (OfferStatus.ACTIVE, OfferStatus.EXPIRED):
+            raise ServiceError(_("This offer can no longer be re-confirmed."), code="status")
+        offer.status = OfferStatus.ACTIVE
+        offer.confirmed_until = _reconfirm_date()
+        offer.reminder_sent_at = None
+        offer.save(update_fields=["status", "confirmed_until", "reminder_sent_at", "updated_at"])
+    return offer
+
+
+def offers_expire_and_remind(*, today: datetime.date | None = None) -> tuple[int, int]:
+    """Daily: offers past their re-confirmation date expire; hosts whose offers expire soon get
+    one reminder with a re-confirmation link. Returns (expired, reminded)."""
+    today = today or timezone.localdate()
+    expired = HostOffer.objects.filter(status=OfferStatus.ACTIVE, confirmed_until__lt=today).update(
+        status=OfferStatus.EXPIRED, updated_at=timezone.now()
+    )
+    soon = today + datetime.timedelta(days=settings.OFFER_RECONFIRM_REMINDER_DAYS)
+    due = HostOffer.objects.filter(
+        status=OfferStatus.ACTIVE, confirmed_until__lte=soon, reminder_sent_at__isnull=True
+    ).select_related("host")
+    reminded = 0
+    for offer in due:
+        # Claim the reminder first so two workers never send it twice.
+        if HostOffer.objects.filter(pk=offer.pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=timezone.now()
+        ):
+            _send_reconfirm_reminder(offer)
+            reminded += 1
+    return expired, reminded
+
+
+def _send_reconfirm_reminder(offer: HostOffer) -> None:
+    if not offer.host.email:
+        return
+    with translation.override(offer.host.preferred_language):
+        context = {"offer": offer, "link": offer_reconfirm_link(offer)}
+        subject = _("Is your offer of a place still open?")
+        body = render_to_string("housing/email/reconfirm_offer.txt", context)
+    send_mail(subject, body, None, [offer.host.email])
 
 
 def offer_set_status(*, offer: HostOffer, actor: Actor, status: str) -> HostOffer:
@@ -151,88 +263,3 @@ def offer_set_status(*, offer: HostOffer, actor: Actor, status: str) -> HostOffe
         offer.status = status
         offer.save(update_fields=["status", "updated_at"])
     return offer
-
-
-def placement_check_fit(
-    *, household: Household, offer: HostOffer, start: datetime.date
-) -> list[str]:
-    """Reasons why `household` cannot go to `offer` (empty when it fits). Capacity held by
-    other placements is checked separately, under a lock, when a placement is confirmed."""
-    reasons = []
-    size = household.members.count()
-    if size == 0:
-        reasons.append(_("The household has no members registered."))
-    if size > offer.beds:
-        reasons.append(
-            _("The household has %(size)d people but the offer has %(beds)d beds.")
-            % {"size": size, "beds": offer.beds}
-        )
-    if offer.status != OfferStatus.ACTIVE:
-        reasons.append(_("The offer is not active."))
-    if start < offer.available_from or (offer.available_to and start > offer.available_to):
-        reasons.append(_("The offer is not available on the arrival date."))
-    if household.pets and not offer.pets_allowed:
-        reasons.append(_("The household has pets and the host does not accept pets."))
-    if (
-        household.members.filter(age_band__in=["0-4", "5-13", "14-17"]).exists()
-        and not offer.children_allowed
-    ):
-        reasons.append(_("The household has children and the host does not accept children."))
-    if household.needs_step_free and not offer.step_free:
-        reasons.append(_("The household needs step-free access."))
-    return reasons
-
-
-def placement_propose(
-    *, household: Household, offer: HostOffer, actor: Actor, start: datetime.date | None = None
-) -> Placement:
-    if not actor.edits_housing:
-        raise NotAllowed
-    start = start or max(household.arrival_date, offer.available_from, timezone.localdate())
-    reasons = placement_check_fit(household=household, offer=offer, start=start)
-    if reasons:
-        raise ServiceError(reasons, code="does_not_fit")
-    placement = Placement(
-        household=household,
-        offer=offer,
-        beds=household.members.count(),
-        start_date=start,
-        end_date=offer.available_to,
-        created_by=actor.user,
-    )
-    placement.full_clean()
-    with transaction.atomic():
-        placement.save()
-        Household.objects.filter(
-            pk=household.pk, status__in=[HouseholdStatus.NEW, HouseholdStatus.WAITING]
-        ).update(status=HouseholdStatus.PROPOSED)
-    return placement
-
-
-def placement_confirm(*, placement: Placement, actor: Actor) -> Placement:
-    """Both sides said yes: the placement takes its beds. The offer row is locked so two
-    confirmations can never together exceed the offer's beds on any day."""
-    if not actor.edits_housing:
-        raise NotAllowed
-    with transaction.atomic():
-        offer = HostOffer.objects.select_for_update().get(pk=placement.offer_id)
-        placement = Placement.objects.select_for_update().get(pk=placement.pk)
-        if placement.status not in (
-            PlacementStatus.PROPOSED,
-            PlacementStatus.HOST_ACCEPTED,
-            PlacementStatus.HOUSEHOLD_ACCEPTED,
-        ):
-            raise ServiceError(_("This placement can no longer be confirmed."), code="status")
-        taken = beds_taken(
-            offer=offer, start=placement.start_date, end=placement.end_date, exclude_pk=placement.pk
-        )
-        if taken + placement.beds > offer.beds:
-            raise ServiceError(
-                _("These beds are no longer available: %(free)d of %(beds)d are free.")
-                % {"free": max(offer.beds - taken, 0), "beds": offer.beds},
-                code="capacity",
-            )
-        placement.status = PlacementStatus.CONFIRMED
-        placement.save(update_fields=["status", "updated_at"])
-        Household.objects.filter(pk=placement.household_id).update(status=HouseholdStatus.PLACED)
-    return placement

@@ -1,18 +1,33 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prytulak.audit.log import log_access
 from prytulak.core.decorators import staff_view
 from prytulak.core.errors import ServiceError
 from prytulak.core.forms import valid_filters, yes_no
-from prytulak.core.views import render_list
+from prytulak.core.views import form_action, render_list
 from prytulak.orgs.scopes import Actor
+from prytulak.people.models import HouseholdStatus
+from prytulak.people.selectors import household_list
 
-from . import selectors, services
-from .forms import HostForm, OfferFilterForm, OfferForm, OfferStatusForm
-from .models import HostOffer
+from . import placements, selectors, services
+from .forms import (
+    CheckInForm,
+    HostCheckForm,
+    HostForm,
+    OfferFilterForm,
+    OfferForm,
+    OfferStatusForm,
+    PlacementStepForm,
+    ProblemForm,
+    ProposeForm,
+    VerifyForm,
+)
+from .models import CheckIn, HostOffer, Placement, Side, Verification
 
 
 def _get_offer(actor: Actor, pk: int) -> HostOffer:
@@ -42,12 +57,30 @@ def offer_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
 @staff_view(lambda a: selectors.offers_visible(a))
 def offer_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     offer = _get_offer(actor, pk)
+    sees_contact = selectors.offer_sees_contact(actor=actor, offer=offer)
+    if sees_contact:
+        log_access(
+            actor=actor,
+            obj=offer.host,
+            action="host.contact_viewed",
+            fields=["email", "phone", "address"],
+            reason=_("Offer page #%(pk)d") % {"pk": offer.pk},
+        )
     context = {
         "offer": offer,
-        "sees_contact": selectors.offer_sees_contact(actor=actor, offer=offer),
+        "sees_contact": sees_contact,
         "status_form": OfferStatusForm(initial={"status": offer.status}),
-        "placements": offer.placements.select_related("household").all()[:50],
+        "verify_form": VerifyForm(),
+        "check_form": HostCheckForm(),
+        "checks": offer.host.verifications.select_related("organization", "checked_by"),
+        "response": selectors.host_response(host=offer.host),
+        "placements": offer.placements.all()[:50],
     }
+    if actor.edits_housing:
+        waiting = household_list(actor=actor, status=HouseholdStatus.WAITING).filter(
+            organization=actor.organization
+        )[:200]
+        context["propose_form"] = ProposeForm(households=waiting)
     return render(request, "housing/offer_detail.html", context)
 
 
@@ -92,13 +125,54 @@ def offer_edit(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
 @staff_view(lambda a: a.verifies_offers)
 def offer_verify(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     offer = _get_offer(actor, pk)
+    return form_action(
+        request,
+        VerifyForm(request.POST),
+        lambda data: services.offer_verify(offer=offer, actor=actor, **data),
+        invalid=_("Say which document you checked."),
+        done=_("Offer verified and active."),
+        back=offer,
+    )
+
+
+@require_POST
+@staff_view(lambda a: a.verifies_offers)
+def host_visit(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    """Record a home visit or references for the host of offer `pk`."""
+    offer = _get_offer(actor, pk)
+    if offer.organization_id != actor.organization.pk:
+        raise Http404  # the organisation that verified the offer visits its host
+    return form_action(
+        request,
+        HostCheckForm(request.POST),
+        lambda data: services.host_record_check(
+            host=offer.host, actor=actor, level=Verification.VISITED, note=data["note"]
+        ),
+        invalid=_("Describe what you saw."),
+        done=_("Home visit recorded."),
+        back=offer,
+    )
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def offer_propose(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    offer = _get_offer(actor, pk)
+    waiting = household_list(actor=actor, status=HouseholdStatus.WAITING).filter(
+        organization=actor.organization
+    )
+    form = ProposeForm(request.POST, households=waiting)
+    if not form.is_valid():
+        messages.error(request, _("Choose a waiting household of your organisation."))
+        return redirect(offer)
+    household = waiting.get(pk=form.cleaned_data["household"])
     try:
-        services.offer_verify(offer=offer, actor=actor)
+        placement = placements.placement_propose(household=household, offer=offer, actor=actor)
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Offer verified and active."))
-    return redirect(offer)
+        return redirect(offer)
+    messages.success(request, _("Proposed. Now ask the host and the household."))
+    return redirect("placement-detail", pk=placement.pk)
 
 
 @require_POST
@@ -116,3 +190,126 @@ def offer_status(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse
     else:
         messages.success(request, _("Status changed."))
     return redirect(offer)
+
+
+def _get_placement(actor: Actor, pk: int) -> Placement:
+    """Placements are seen by the organisations on either side of them."""
+    placement = (
+        Placement.objects.select_related("household__organization", "offer__host")
+        .filter(pk=pk)
+        .first()
+    )
+    if placement is None or actor.organization.pk not in (
+        placement.household.organization_id,
+        placement.offer.organization_id,
+    ):
+        raise Http404
+    return placement
+
+
+@staff_view(lambda a: selectors.offers_visible(a))
+def placement_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    placement = _get_placement(actor, pk)
+    household_side = placements.acts_for(actor=actor, placement=placement, side=Side.HOUSEHOLD)
+    host_side = placements.acts_for(actor=actor, placement=placement, side=Side.HOST)
+    released = placement.contacts_released_at is not None
+    why = _("Placement #%(pk)d") % {"pk": placement.pk}
+    # Once both accepted, each side's organisation sees the other side's contact details.
+    show_host = actor.sees_personal_data and (host_side or (household_side and released))
+    show_household = actor.sees_personal_data and (household_side or (host_side and released))
+    if show_host:
+        log_access(
+            actor=actor,
+            obj=placement.offer.host,
+            action="host.contact_viewed",
+            fields=["name", "email", "phone", "address"],
+            reason=why,
+        )
+    if show_household:
+        log_access(
+            actor=actor,
+            obj=placement.household,
+            action="household.contact_viewed",
+            fields=["lead_name", "phone", "email"],
+            reason=why,
+        )
+    context = {
+        "placement": placement,
+        "show_host": show_host,
+        "show_household": show_household,
+        "household_side": household_side,
+        "host_side": host_side,
+        "events": placement.events.select_related("by"),
+        "checkins": placement.checkins.all(),
+        "problems": placement.problems.all() if actor.sees_personal_data else [],
+        "step_form": PlacementStepForm(),
+        "problem_form": ProblemForm(),
+        "checkin_form": CheckInForm(),
+    }
+    return render(request, "housing/placement_detail.html", context)
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def placement_step(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    placement = _get_placement(actor, pk)
+    form = PlacementStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a step from the list."))
+        return redirect("placement-detail", pk=pk)
+    step, reason = form.cleaned_data["step"], form.cleaned_data["reason"]
+    try:
+        if step.startswith("accept_"):
+            placements.placement_accept(
+                placement=placement, actor=actor, side=step.removeprefix("accept_"), note=reason
+            )
+        elif step.startswith("decline_"):
+            placements.placement_decline(
+                placement=placement, actor=actor, side=step.removeprefix("decline_"), reason=reason
+            )
+        elif step == "depart":
+            placements.placement_depart(placement=placement, actor=actor, note=reason)
+        elif step == "arrive":
+            placements.placement_arrive(placement=placement, actor=actor, note=reason)
+        elif step == "end":
+            placements.placement_end(placement=placement, actor=actor, reason=reason)
+        elif step == "break_down":
+            placements.placement_break_down(placement=placement, actor=actor, reason=reason)
+        else:
+            placements.placement_cancel(placement=placement, actor=actor, reason=reason)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("placement-detail", pk=pk)
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def placement_problem(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    placement = _get_placement(actor, pk)
+    return form_action(
+        request,
+        ProblemForm(request.POST),
+        lambda data: placements.placement_report_problem(placement=placement, actor=actor, **data),
+        invalid=_("Say who reports it and describe the problem."),
+        done=_("Problem recorded."),
+        back=reverse("placement-detail", args=[pk]),
+    )
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def checkin_record(request: HttpRequest, pk: int, checkin: int, *, actor: Actor) -> HttpResponse:
+    placement = _get_placement(actor, pk)
+    item = CheckIn.objects.filter(pk=checkin, placement=placement).first()
+    if item is None:
+        raise Http404
+    return form_action(
+        request,
+        CheckInForm(request.POST),
+        lambda data: placements.checkin_record(checkin=item, actor=actor, **data),
+        invalid=_("Choose how the check-in went."),
+        done=_("Check-in recorded."),
+        back=reverse("placement-detail", args=[pk]),
+    )

@@ -79,6 +79,15 @@ def host_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "intake/confirmed.html", {"offer": offer})
 
 
+def host_reconfirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the “is your offer still open?” e-mail."""
+    try:
+        offer = housing_services.offer_reconfirm(token=token)
+    except ServiceError as exc:
+        return render(request, "intake/confirm_failed.html", {"errors": exc.messages}, status=400)
+    return render(request, "intake/reconfirmed.html", {"offer": offer})
+
+
 def thanks_host(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/thanks_host.html")
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,16 @@ from prytulak.housing.models import (
     PlacementStatus,
 )
 from prytulak.orgs.scopes import Actor
-from prytulak.people.models import CHILD_BANDS, AgeBand, Household, HouseholdStatus, Sex
+from prytulak.people.models import (
+    CHILD_BANDS,
+    ENCRYPTED_HOUSEHOLD_FIELDS,
+    AgeBand,
+    Household,
+    HouseholdStatus,
+    Person,
+    Sex,
+)
+from prytulak.people.selectors import SHARED
 from prytulak.places.geocoder import gazetteer, lookup
 
 from .engine import OPEN_END, UNMATCHED_REASONS, Households, Offers, Policy, explain, solve
@@ -75,16 +84,25 @@ def _households(run: MatchingRun):
     if run.scope == RunScope.ORGANIZATION:
         qs = qs.filter(organization=run.organization)
     else:
-        qs = qs.filter(Q(organization=run.organization) | Q(shared_with_pool=True))
+        qs = qs.filter(Q(organization=run.organization) | Q(share_level__in=SHARED))
         if run.scope == RunScope.COUNTRY:
             qs = qs.filter(preferred_countries__icontains=f'"{run.country}"')
-    return qs.exclude(arrival_latitude__isnull=True).prefetch_related("members").order_by("pk")
+    # Encrypted contact fields are not needed to match: leave them undecrypted.
+    members = Person.objects.only("household_id", "age_band", "sex")
+    return (
+        qs.exclude(arrival_latitude__isnull=True)
+        .defer(*ENCRYPTED_HOUSEHOLD_FIELDS)
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("pk")
+    )
 
 
 def _offers(run: MatchingRun):
-    qs = HostOffer.objects.filter(
-        status=OfferStatus.ACTIVE, organization__isnull=False
-    ).select_related("host")
+    qs = (
+        HostOffer.objects.filter(status=OfferStatus.ACTIVE, organization__isnull=False)
+        .select_related("host")
+        .defer("address", "host__email", "host__phone")
+    )
     if run.scope == RunScope.COUNTRY:
         qs = qs.filter(country=run.country)
     claims = Q(placements__status__in=CLAIMS_BEDS)

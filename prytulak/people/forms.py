@@ -15,7 +15,7 @@ from prytulak.core.forms import (
 )
 from prytulak.places.countries import COUNTRIES
 
-from .models import AgeBand, Household, HouseholdStatus, Person, Sex
+from .models import AgeBand, Household, HouseholdStatus, Person, Sex, ShareLevel
 from .services import MAX_MEMBERS
 
 
@@ -28,6 +28,12 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
         choices=COUNTRIES,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    # Shown (as a checkbox) only once a possible duplicate has been found.
+    register_anyway = forms.BooleanField(
+        label=_("It is a different household: save anyway"),
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -88,7 +94,7 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
         return cleaned
 
     def household_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}  # not register_anyway
         data.update(
             arrival_country=self.instance.arrival_country,
             arrival_latitude=self.instance.arrival_latitude,
@@ -191,3 +197,17 @@ class HouseholdFilterForm(forms.Form):
     )
     children = forms.ChoiceField(label=_("With children"), required=False, choices=BOOL_CHOICES)
     pets = forms.ChoiceField(label=_("With pets"), required=False, choices=BOOL_CHOICES)
+
+
+class SharingForm(forms.Form):
+    level = forms.ChoiceField(label=_("The household agreed to share"), choices=ShareLevel.choices)
+    how = forms.CharField(
+        label=_("How the household agreed"),
+        max_length=300,
+        help_text=_("For example: asked in Ukrainian at the reception point, agreed verbally."),
+    )
+
+
+class EraseForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=300)
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone."), required=True)

@@ -3,6 +3,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from simple_history.models import HistoricalRecords
 
 from prytulak.core.validators import validate_countries, validate_languages
 from prytulak.orgs.models import Organization
@@ -22,6 +24,14 @@ class Source(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
+class ShareLevel(models.TextChoices):
+    """What the household agreed partner organisations may see (recorded as ConsentRecord)."""
+
+    NONE = "none", _("Not shared")
+    SUMMARY = "summary", _("Needs only, without contact details")
+    FULL = "full", _("Everything, including contact details")
+
+
 class Household(models.Model):
     organization = models.ForeignKey(
         Organization,
@@ -39,15 +49,21 @@ class Household(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=HouseholdStatus.choices, default=HouseholdStatus.NEW
     )
-    shared_with_pool = models.BooleanField(
+    share_level = models.CharField(
         _("shared with partner organisations"),
-        default=False,
-        help_text=_("The household agreed that partner organisations may see this record."),
+        max_length=10,
+        choices=ShareLevel.choices,
+        default=ShareLevel.NONE,
+        help_text=_("Only what the household agreed to; each change is a consent record."),
     )
 
     lead_name = models.CharField(_("name of the contact person"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=40)
-    email = models.EmailField(_("e-mail"), blank=True)
+    # Contact details and free text about people are encrypted at rest; the blind indexes
+    # (keyed hashes) find duplicates without decrypting.
+    phone = EncryptedCharField(_("phone"), max_length=40, null=True)
+    email = EncryptedEmailField(_("e-mail"), blank=True, null=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    email_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     languages = models.JSONField(
         _("languages spoken"), default=list, validators=[validate_languages]
     )
@@ -55,9 +71,9 @@ class Household(models.Model):
     pets = models.PositiveSmallIntegerField(
         _("pets"), default=0, validators=[MaxValueValidator(20)]
     )
-    pet_notes = models.CharField(_("about the pets"), max_length=200, blank=True)
+    pet_notes = EncryptedCharField(_("about the pets"), max_length=200, blank=True, null=True)
     needs_step_free = models.BooleanField(_("needs step-free access"), default=False)
-    needs = models.TextField(_("other needs"), blank=True)
+    needs = EncryptedTextField(_("other needs"), blank=True, null=True)
 
     arrival_place = models.CharField(_("arrival place"), max_length=200)
     arrival_country = models.CharField(max_length=2, blank=True)
@@ -74,9 +90,13 @@ class Household(models.Model):
         validators=[MaxValueValidator(3)],
         help_text=_("0 normal to 3 most urgent (vulnerability, waiting time)."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -93,6 +113,37 @@ class Household(models.Model):
     @property
     def size(self) -> int:
         return len(self.members.all())
+
+
+# Personal fields a shredder blanks and code that only counts or matches can defer.
+ENCRYPTED_HOUSEHOLD_FIELDS = ["phone", "email", "pet_notes", "needs", "notes"]
+
+
+class ConsentRecord(models.Model):
+    """The household's agreement (or withdrawal) to share with partner organisations."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
+    level = models.CharField(_("shared"), max_length=10, choices=ShareLevel.choices)
+    how = models.CharField(
+        _("how the household agreed"),
+        max_length=300,
+        help_text=_("For example: asked in Ukrainian at the reception point, agreed verbally."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.level} ({self.recorded_at:%Y-%m-%d})"
 
 
 class AgeBand(models.TextChoices):
@@ -115,9 +166,11 @@ class Sex(models.TextChoices):
 
 class Person(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = EncryptedCharField(_("name"), max_length=200, blank=True, null=True)
     age_band = models.CharField(_("age"), max_length=5, choices=AgeBand.choices)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

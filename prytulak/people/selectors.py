@@ -1,8 +1,11 @@
 from django.db.models import Count, Q, QuerySet
 
+from prytulak.core.privacy import email_index, normalise_phone, phone_index
 from prytulak.orgs.scopes import Actor, Scope
 
-from .models import Household
+from .models import Household, ShareLevel
+
+SHARED = [ShareLevel.SUMMARY, ShareLevel.FULL]
 
 
 def household_scope_q(actor: Actor) -> Q | None:
@@ -11,7 +14,7 @@ def household_scope_q(actor: Actor) -> Q | None:
     if scope == Scope.POOL:
         return (
             Q(organization=actor.organization)
-            | Q(shared_with_pool=True)
+            | Q(share_level__in=SHARED)
             | Q(organization__isnull=True)
         )
     if scope == Scope.ORG:
@@ -48,7 +51,11 @@ def household_list(
     if q:
         text = Q(lead_name__icontains=q) | Q(arrival_place__icontains=q)
         if actor.sees_personal_data:
-            text |= Q(phone__icontains=q) | Q(email__icontains=q)
+            # Contacts are encrypted: search them by exact (normalised) value via the index.
+            if "@" in q:
+                text |= Q(email_index=email_index(q))
+            elif len(normalise_phone(q)) >= 7:
+                text |= Q(phone_index=phone_index(q))
         if q.isdigit():
             text |= Q(pk=int(q))
         qs = qs.filter(text)
@@ -72,3 +79,31 @@ def household_get(*, actor: Actor, pk: int) -> Household:
     if scope is None:
         raise Household.DoesNotExist
     return Household.objects.filter(scope).prefetch_related("members").get(pk=pk)
+
+
+def household_sees_contact(*, actor: Actor, household: Household) -> bool:
+    """Contact details and notes: the household's own organisation; a coordinator for an
+    unclaimed public registration; partners only when the household shared everything."""
+    if not actor.sees_personal_data or household.erased_at is not None:
+        return False
+    if household.organization_id == actor.organization.pk:
+        return True
+    if household.organization_id is None:
+        return actor.verifies_offers
+    return household.share_level == ShareLevel.FULL and actor.household_scope == Scope.POOL
+
+
+def household_duplicates(
+    *, phone: str | None, email: str | None, exclude_pk: int | None = None
+) -> QuerySet[Household]:
+    """Households of any organisation with the same phone or e-mail (by blind index). Only
+    their number and organisation are shown, so a duplicate warning leaks no contact data."""
+    match = Q(pk__in=[])
+    if p := phone_index(phone):
+        match |= Q(phone_index=p)
+    if e := email_index(email):
+        match |= Q(email_index=e)
+    qs = Household.objects.filter(match, erased_at__isnull=True).select_related("organization")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("pk")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.core.privacy import email_index, phone_index
 from prytulak.orgs.scopes import Actor
 
-from .models import Household, HouseholdStatus, Person, Source
+from .models import ConsentRecord, Household, HouseholdStatus, Person, ShareLevel, Source
 
 MAX_MEMBERS = 30
 
@@ -23,6 +25,11 @@ def _check_members(members: list[dict[str, Any]]) -> None:
             _("A household can have at most %(max)d people.") % {"max": MAX_MEMBERS},
             code="too_many",
         )
+
+
+def _set_indexes(household: Household) -> None:
+    household.phone_index = phone_index(household.phone)
+    household.email_index = email_index(household.email)
 
 
 def household_register(
@@ -43,6 +50,7 @@ def household_register(
         household.organization = actor.organization
         household.created_by = actor.user
         household.status = HouseholdStatus.WAITING
+    _set_indexes(household)
     household.full_clean()
     people = [Person(**m) for m in members]
     with transaction.atomic():
@@ -67,9 +75,10 @@ def household_update(
         raise NotAllowed
     for name, value in data.items():
         setattr(household, name, value)
+    _set_indexes(household)
     household.full_clean()
     with transaction.atomic():
-        household.save(update_fields=[*data.keys(), "updated_at"])
+        household.save(update_fields=[*data.keys(), "phone_index", "email_index", "updated_at"])
         if members is not None:
             _check_members(members)
             household.members.all().delete()
@@ -94,3 +103,39 @@ def household_claim(*, household: Household, actor: Actor) -> Household:
             )
     household.refresh_from_db()
     return household
+
+
+def household_set_sharing(
+    *, household: Household, actor: Actor, level: str, how: str
+) -> ConsentRecord:
+    """Record what the household agreed partner organisations may see, and apply it."""
+    if not actor.edits_housing or household.organization_id != actor.organization.pk:
+        raise NotAllowed
+    if level not in ShareLevel.values:
+        raise ServiceError(_("Choose what the household agreed to share."), code="level")
+    if not how.strip():
+        raise ServiceError(_("Say how the household gave or withdrew consent."), code="how")
+    record = ConsentRecord(
+        household=household,
+        level=level,
+        how=how.strip(),
+        recorded_by=actor.user,
+        organization=actor.organization,
+    )
+    record.full_clean()
+    with transaction.atomic():
+        record.save()
+        household.share_level = level
+        household.save(update_fields=["share_level", "updated_at"])
+    return record
+
+
+def household_close(*, household: Household, actor: Actor | None, reason: str = "") -> None:
+    """The household needs nothing more; the retention clock for its data starts now."""
+    if actor is not None and (
+        not actor.edits_housing or household.organization_id != actor.organization.pk
+    ):
+        raise NotAllowed
+    household.status = HouseholdStatus.CLOSED
+    household.closed_at = timezone.now()
+    household.save(update_fields=["status", "closed_at", "updated_at"])

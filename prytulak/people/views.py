@@ -1,17 +1,27 @@
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import CheckboxInput
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prytulak.audit import services as audit_services
+from prytulak.audit.log import log_access
 from prytulak.core.decorators import staff_view
 from prytulak.core.errors import ServiceError
 from prytulak.core.forms import valid_filters, yes_no
-from prytulak.core.views import render_list
+from prytulak.core.views import form_action, render_list
 from prytulak.orgs.scopes import Actor, Scope
 
 from . import selectors, services
-from .forms import HouseholdFilterForm, HouseholdForm, PersonFormSet, members_from_formset
+from .forms import (
+    EraseForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    PersonFormSet,
+    SharingForm,
+    members_from_formset,
+)
 from .models import Household, Person
 
 
@@ -47,12 +57,71 @@ def household_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
 @staff_view(_sees_households)
 def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     household = _get_household(actor, pk)
+    sees_contact = selectors.household_sees_contact(actor=actor, household=household)
+    if sees_contact:
+        log_access(
+            actor=actor,
+            obj=household,
+            action="household.contact_viewed",
+            fields=["lead_name", "phone", "email", "needs", "notes", "members.name"],
+            reason=_("Household page"),
+        )
+    own = household.organization_id == actor.organization.pk
     context = {
         "household": household,
-        "sees_contact": actor.sees_personal_data,
+        "sees_contact": sees_contact,
+        "own": own,
         "placements": household.placements.select_related("offer").all(),
+        "duplicates": selectors.household_duplicates(
+            phone=household.phone, email=household.email, exclude_pk=household.pk
+        )
+        if sees_contact
+        else [],
+        "consents": household.consents.select_related("recorded_by")[:20] if own else [],
+        "sharing_form": SharingForm(initial={"level": household.share_level}),
+        "erase_form": EraseForm(),
     }
     return render(request, "people/household_detail.html", context)
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def household_sharing(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    household = _get_household(actor, pk)
+    return form_action(
+        request,
+        SharingForm(request.POST),
+        lambda data: services.household_set_sharing(household=household, actor=actor, **data),
+        invalid=_("Choose what the household agreed to and say how."),
+        done=_("Consent recorded."),
+        back=household,
+    )
+
+
+@staff_view(lambda a: a.verifies_offers)
+def household_export(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    """Everything stored about the household, as a JSON file (a data-access request)."""
+    household = _get_household(actor, pk)
+    data = audit_services.household_export(actor=actor, household=household)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="household-{household.pk}.json"'
+    return response
+
+
+@require_POST
+@staff_view(lambda a: a.verifies_offers)
+def household_erase(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    household = _get_household(actor, pk)
+    return form_action(
+        request,
+        EraseForm(request.POST),
+        lambda data: audit_services.household_erase(
+            actor=actor, household=household, reason=data["reason"]
+        ),
+        invalid=_("Give a reason and tick the box to confirm."),
+        done=_("Personal data erased."),
+        back=household,
+    )
 
 
 def _household_form(
@@ -61,6 +130,30 @@ def _household_form(
     form = HouseholdForm(request.POST or None, instance=household)
     members = Person.objects.filter(household=household) if household else Person.objects.none()
     formset = PersonFormSet(request.POST or None, queryset=members, prefix="members")
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        duplicates = list(
+            selectors.household_duplicates(
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                exclude_pk=household.pk if household else None,
+            )
+        )
+        if duplicates:
+            form.fields["register_anyway"].widget = CheckboxInput()
+        if duplicates and not form.cleaned_data.get("register_anyway"):
+            form.add_error(
+                None,
+                _(
+                    "The same phone or e-mail is already registered: %(list)s. Check with "
+                    "that organisation, or tick “save anyway” if it is a different household."
+                )
+                % {
+                    "list": ", ".join(
+                        f"#{d.pk} ({d.organization or _('unassigned')})" for d in duplicates
+                    )
+                },
+            )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             if household is None:
@@ -82,7 +175,7 @@ def _household_form(
     return render(
         request,
         "people/household_form.html",
-        {"form": form, "formset": formset, "household": household},
+        {"form": form, "formset": formset, "household": household, "duplicates": duplicates},
     )
 
 

@@ -8,6 +8,9 @@ import pytest
 from django.urls import reverse
 
 from prytulak.conftest import make_household, make_offer
+from prytulak.housing import placements
+from prytulak.housing.models import CheckIn
+from prytulak.orgs.scopes import actor_for
 
 GARBAGE = [
     "",
@@ -112,6 +115,15 @@ FIELDS = {
         "notes",
     ],
     "login": ["username", "password"],
+    "sharing": ["level", "how"],
+    "erase": ["reason", "confirm"],
+    "verify": ["document_type", "note"],
+    "visit": ["note"],
+    "propose": ["household"],
+    "step": ["step", "reason"],
+    "problem": ["side", "description"],
+    "checkin": ["outcome", "note"],
+    "token": ["token", "next"],
     "status": ["status"],
     "filters": [
         "q",
@@ -166,10 +178,23 @@ def test_public_forms_survive_garbage(client, db, settings, url, fields):
         check(client.post(url, data), data)
 
 
-def test_staff_forms_survive_garbage(staff_client, org_a):
+def test_staff_forms_survive_garbage(staff_client, org_a, coordinator_a):
     household = make_household(org_a)
     offer = make_offer(org_a)
+    placement = placements.placement_propose(
+        household=make_household(org_a, name="Placed"), offer=offer, actor=actor_for(coordinator_a)
+    )
+    checkin = CheckIn.objects.create(placement=placement, due_on=placement.start_date)
     urls = [
+        (reverse("household-sharing", args=[household.pk]), "sharing"),
+        (reverse("offer-verify", args=[offer.pk]), "verify"),
+        (reverse("host-visit", args=[offer.pk]), "visit"),
+        (reverse("offer-propose", args=[offer.pk]), "propose"),
+        (reverse("placement-step", args=[placement.pk]), "step"),
+        (reverse("placement-problem", args=[placement.pk]), "problem"),
+        (reverse("checkin-record", args=[placement.pk, checkin.pk]), "checkin"),
+        (reverse("two-factor"), "token"),
+        (reverse("household-erase", args=[household.pk]), "erase"),
         (reverse("household-create"), "household"),
         (reverse("household-edit", args=[household.pk]), "household"),
         (reverse("offer-create"), "offer"),

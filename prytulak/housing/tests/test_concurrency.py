@@ -1,11 +1,13 @@
-"""Twenty caseworkers confirm twenty different proposals for the last bed at the same moment:
-exactly one succeeds, the others are told the beds are no longer available. Real processes,
-real database connections, on SQLite and PostgreSQL alike."""
+"""Twenty caseworkers record the household's "yes" on twenty different proposals for the last
+bed (each already accepted by the host) at the same moment: exactly one succeeds, the others
+are told the beds are no longer available. Real processes, real database connections, on
+SQLite and PostgreSQL alike."""
 
 import multiprocessing
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 
 from prytulak.conftest import make_household, make_member, make_offer
 from prytulak.housing.models import Placement, PlacementStatus
@@ -20,13 +22,15 @@ def _confirm(placement_id: int, user_id: int, start, results) -> None:
     from django.contrib.auth.models import User
 
     from prytulak.core.errors import ServiceError
-    from prytulak.housing import services
+    from prytulak.housing import placements
 
     connections.close_all()  # never share the parent's socket
     start.wait()
     try:
         actor = actor_for(User.objects.get(pk=user_id))
-        services.placement_confirm(placement=Placement.objects.get(pk=placement_id), actor=actor)
+        placements.placement_accept(
+            placement=Placement.objects.get(pk=placement_id), actor=actor, side="household"
+        )
         results.put(("ok", ""))
     except ServiceError as exc:
         results.put(("refused", " ".join(exc.messages)))
@@ -46,6 +50,8 @@ def test_only_one_of_twenty_simultaneous_confirmations_gets_the_last_bed(org_a):
             offer=offer,
             beds=1,
             start_date=offer.available_from,
+            status=PlacementStatus.HOST_ACCEPTED,
+            host_accepted_at=timezone.now(),
         )
         for i in range(WORKERS)
     ]

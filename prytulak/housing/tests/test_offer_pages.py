@@ -55,7 +55,13 @@ def test_a_coordinator_verifies_from_the_offer_page(client, coordinator_a, org_a
     client.force_login(coordinator_a)
     page = client.get(offer.get_absolute_url())
     assert offer.host.email in page.text  # coordinators check unverified hosts
-    response = client.post(reverse("offer-verify", args=[offer.pk]), follow=True)
+    refused = client.post(reverse("offer-verify", args=[offer.pk]), follow=True)
+    assert "Say which document you checked." in refused.text
+    response = client.post(
+        reverse("offer-verify", args=[offer.pk]), {"document_type": "passport"}, follow=True
+    )
     assert "Offer verified and active." in response.text
+    check = offer.host.verifications.get()
+    assert (check.checked_by, check.document_type) == (coordinator_a, "passport")
     offer.refresh_from_db()
     assert offer.organization == org_a

@@ -28,13 +28,7 @@ def world(org_a, org_b):
     return offers, mine, theirs
 
 
-@pytest.fixture(autouse=True)
-def _worker_keeps_the_test_connection(monkeypatch):
-    # The real worker recycles database connections between tasks, as a long-lived process
-    # should; inside a test that would close the connection holding the test's transaction.
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
+pytestmark = pytest.mark.usefixtures("keep_test_connection_in_worker")
 
 
 def work():

@@ -92,3 +92,25 @@ def test_the_list_filters_by_children_and_size(client, caseworker_a, org_a):
         reverse("household-list"), {"children": "no"}, headers={"HX-Request": "true"}
     )
     assert "Solo Adult" in partial.text and "<html" not in partial.text
+
+
+def test_the_same_family_registered_by_another_organisation_is_flagged(
+    client, caseworker_a, caseworker_b, org_b
+):
+    """B registered the family with a local number; A types it with the country code."""
+    existing = make_household(org_b, name="Mykola T.", phone="050 765 43 21")
+    client.force_login(caseworker_a)
+    first = client.post(reverse("household-create"), form_data())
+    assert first.status_code == 200  # not saved: a warning to look at first
+    assert f"#{existing.pk} (By_Sol test)" in first.text
+    assert "save anyway" in first.text and existing.phone not in first.text
+    assert Household.objects.count() == 1
+    second = client.post(reverse("household-create"), form_data(register_anyway="on"))
+    assert second.status_code == 302
+    created = Household.objects.exclude(pk=existing.pk).get()
+    assert created.phone_index == existing.phone_index
+    # B sees the possible duplicate on its own record, without A's details.
+    client.force_login(caseworker_b)
+    page = client.get(reverse("household-detail", args=[existing.pk]))
+    assert f"#{created.pk} (BY_help test)" in page.text
+    assert "Mykola Tkachenko" not in page.text

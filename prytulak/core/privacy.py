@@ -1,0 +1,54 @@
+"""Blind indexes: keyed hashes of phone numbers and e-mail addresses.
+
+Contact details are encrypted at rest, so the database cannot compare them. A blind index is
+an HMAC of the normalised value under its own key (BLIND_INDEX_KEY): equal contacts give equal
+indexes, so duplicates are found with an indexed equality query, and the index reveals nothing
+without the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import phonenumbers
+from django.conf import settings
+
+# Numbers written without a country code are read as Ukrainian (most households) first.
+DEFAULT_PHONE_REGION = "UA"
+
+
+def normalise_phone(value: str | None, region: str = DEFAULT_PHONE_REGION) -> str:
+    """E.164 when the number parses (`067 123 45 67` → `+380671234567`), else its digits."""
+    if not value:
+        return ""
+    text = str(value).strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def normalise_email(value: str | None) -> str:
+    return (value or "").strip().lower()
+
+
+def blind_index(kind: str, normalised: str) -> str:
+    """Hex HMAC-SHA256 of `kind:value`; empty for an empty value."""
+    if not normalised:
+        return ""
+    key = settings.BLIND_INDEX_KEY.encode()
+    return hmac.new(key, f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def phone_index(value: str | None) -> str:
+    return blind_index("phone", normalise_phone(value))
+
+
+def email_index(value: str | None) -> str:
+    return blind_index("email", normalise_email(value))

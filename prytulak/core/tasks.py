@@ -1,0 +1,26 @@
+"""The daily job: follow-up and retention. Run by `manage.py run_daily` from cron or a systemd
+timer (docs/deployment.md), which enqueues it for the django-tasks worker."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from prytulak.audit.services import retention_purge
+from prytulak.housing.placements import checkins_schedule
+from prytulak.housing.services import offers_expire_and_remind
+
+
+def daily() -> dict[str, int]:
+    expired, reminded = offers_expire_and_remind()
+    purged = retention_purge()
+    return {
+        "offers_expired": expired,
+        "reconfirm_reminders": reminded,
+        "checkins_created": checkins_schedule(),
+        **{f"purged_{k}": v for k, v in purged.items()},
+    }
+
+
+@task()
+def daily_task() -> dict[str, int]:
+    return daily()
