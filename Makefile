@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 LANGS := uk ru be pl de lt
 
-.PHONY: install demo test lint messages compilemessages bench-matching clean
+.PHONY: install browser demo test lint messages compilemessages bench-matching bench-map clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Prytulak needs Python 3.11 or newer")'
@@ -28,9 +28,17 @@ demo: install
 	  DEBUG=true REQUIRE_2FA=$${REQUIRE_2FA:-false} $(MANAGE) runserver 127.0.0.1:8000
 
 ## make test: lint, type-check, migrations check, and the test suite (DATABASE_URL picks the database)
-test: install lint
+test: install browser lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make bench-map: map endpoint latency at 10k, 100k and 1M offers on PostgreSQL (a few minutes)
+bench-map: install
+	$(BIN)/python bench/map.py $(SIZES)
+
+## make browser: Debian's Chromium and ChromeDriver for the browser tests (installed if missing)
+browser:
+	sh scripts/ensure-chromium
 
 lint: install
 	$(BIN)/ruff check .

@@ -25,6 +25,13 @@ def _english_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _offline_map(settings):
+    # Tests never fetch tiles, and the map reads the database on every request.
+    settings.MAP_TILE_URL = ""
+    settings.MAP_SNAPSHOT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()  # rate-limit counters must not leak between tests
     yield

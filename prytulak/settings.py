@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "prytulak.matching",
     "prytulak.audit",
     "prytulak.accounts",
+    "prytulak.maps",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -213,14 +214,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp): only our own scripts and styles, no inline code.
-# MAP_TILE_ORIGINS lists the tile servers the map may load images from.
+# The map: an OpenStreetMap tile layer when online (empty: only the offline country outlines),
+# and how long the map's snapshot of offers may be reused before it is reloaded.
+MAP_TILE_URL = os.getenv("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.getenv(
+    "MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors (openstreetmap.org/copyright)"
+)
+MAP_SNAPSHOT_SECONDS = envint("MAP_SNAPSHOT_SECONDS", "30")
+
+
+def _origin(url: str) -> list[str]:
+    parts = url.split("/")
+    return ["/".join(parts[:3])] if url.startswith("https://") and len(parts) > 2 else []
+
+
+# Content-Security-Policy (django-csp): only our own scripts and styles, no inline code;
+# images also from the tile server (and MAP_TILE_ORIGINS, e.g. for a{s}.tile… subdomains).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *envlist("MAP_TILE_ORIGINS", "")],
+        "img-src": [
+            "'self'",
+            "data:",
+            *_origin(MAP_TILE_URL),
+            *envlist("MAP_TILE_ORIGINS", ""),
+        ],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

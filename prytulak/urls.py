@@ -1,12 +1,15 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from prytulak.accounts.forms import LoginForm
 from prytulak.core import views as core_views
 from prytulak.housing import views as housing_views
+from prytulak.maps import views as map_views
 from prytulak.matching import views as matching_views
 from prytulak.people import views as people_views
 
@@ -42,12 +45,15 @@ staff_patterns = [
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.ico")),
     path("places/suggest/", core_views.place_suggest, name="place-suggest"),
     path("admin/", admin.site.urls),
+    path("api/map/", include("prytulak.maps.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("", include("prytulak.intake.urls")),
+    path("map/", map_views.map_page, name="map"),
     path("staff/", include(staff_patterns)),
     path(
         "accounts/login/",

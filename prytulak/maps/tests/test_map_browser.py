@@ -1,0 +1,170 @@
+"""The map in a real browser: Debian's headless Chromium driven through Debian's ChromeDriver
+(`make test` installs both). Screenshots are kept in test-artifacts/ for people to look at."""
+
+import os
+import random
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from prytulak.conftest import VerifiedClient, make_household, make_offer
+from prytulak.housing import placements
+from prytulak.housing.models import HostOffer
+from prytulak.orgs.scopes import actor_for
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not Path(CHROMEDRIVER).exists() and not os.getenv("CI"),
+        reason="Chromium is not installed (make browser installs it; CI requires it)",
+    ),
+]
+
+TOWNS = [  # (lat, lon) across Europe, each gets several offers
+    (52.23, 21.01), (50.06, 19.94), (54.69, 25.28), (52.52, 13.40), (48.14, 11.58),
+    (50.08, 14.44), (48.15, 17.11), (47.50, 19.04), (44.43, 26.10), (47.01, 28.86),
+    (41.90, 12.50), (40.42, -3.70), (48.86, 2.35), (52.37, 4.90), (59.33, 18.07),
+]  # fmt: skip
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="prytulak-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--window-size=1280,1000", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic",
+        f"--user-data-dir={profile}",
+    ]:  # fmt: skip
+        options.add_argument(arg)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def europe(org_a):
+    rng = random.Random(11)
+    offers = []
+    for i in range(150):
+        lat, lon = TOWNS[i % len(TOWNS)]
+        offer = make_offer(org_a, beds=rng.randint(1, 5), pets_allowed=i % 3 == 0)
+        HostOffer.objects.filter(pk=offer.pk).update(latitude=lat, longitude=lon)
+        offers.append(offer)
+    return offers
+
+
+def _wait(driver, condition, timeout=30):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def _ready(driver, offers=None):
+    def check(d):
+        el = d.find_element("id", "map")
+        state, shown = el.get_attribute("data-state"), el.get_attribute("data-offers")
+        return state == "ready" and (offers is None or shown == str(offers))
+
+    _wait(driver, check)
+
+
+def _cluster_total(driver):
+    spans = driver.find_elements("css selector", ".marker-cluster span")
+    return sum(int(s.text) for s in spans if s.text.strip())
+
+
+def _log_in(driver, live_server, user):
+    client = VerifiedClient()
+    client.force_login(user)
+    driver.get(live_server.url + "/static/css/app.css")  # any page of the site, for the cookie
+    driver.add_cookie(
+        {"name": django_settings.SESSION_COOKIE_NAME, "value": client.cookies["sessionid"].value}
+    )
+
+
+def _no_script_errors(driver):
+    """Nothing failed in the page: no script error, no missing file, no blocked request."""
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+
+def _screenshot(driver, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    driver.save_screenshot(str(path))
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def test_the_public_map_shows_europe_with_clusters_and_filters_work(browser, live_server, europe):
+    browser.get(live_server.url + "/en/map/")
+    _ready(browser, offers=150)
+    # The offline base layer: country outlines from world-atlas, drawn as SVG paths.
+    _wait(
+        browser, lambda d: len(d.find_elements("css selector", ".leaflet-outlines-pane path")) > 30
+    )
+    clusters = browser.find_elements("css selector", ".marker-cluster")
+    assert len(clusters) >= 10
+    assert _cluster_total(browser) == 150
+    assert browser.find_element("id", "map-summary").text.startswith("150 offers in this area")
+    _screenshot(browser, "map-public.png")
+
+    browser.find_element("id", "id_pets").click()
+    _ready(browser, offers=50)
+    _wait(browser, lambda d: _cluster_total(d) == 50)
+    browser.find_element("id", "id_min_beds").send_keys("5")
+    browser.find_element("id", "id_min_beds").send_keys("\t")  # change fires on blur
+    expected = sum(1 for o in europe if o.pets_allowed and o.beds >= 5)
+    _ready(browser, offers=expected)
+    _screenshot(browser, "map-public-filtered.png")
+    # Nothing on the public page points at a single offer.
+    assert not browser.find_elements("css selector", ".offer-pin")
+    assert "/staff/offers/" not in browser.page_source
+    _no_script_errors(browser)
+
+
+def test_staff_see_clustered_offers_and_households_in_ukrainian(
+    browser, live_server, europe, viewer_a, org_a
+):
+    make_household(org_a)
+    _log_in(browser, live_server, viewer_a)
+    browser.get(live_server.url + "/uk/map/")
+    _ready(browser, offers=150)
+    assert browser.find_element("tag name", "h1").text == "Мапа Європи"
+    assert browser.find_element("id", "map-summary").text.startswith("150 пропозицій")
+    labels = [el.text for el in browser.find_elements("css selector", "#map-filters label")]
+    assert "Тип житла:" in labels and "Країна:" in labels
+    # Staff get single offers, grouped by Leaflet.markercluster into clusters.
+    _wait(browser, lambda d: len(d.find_elements("css selector", ".marker-cluster")) >= 5)
+    _wait(browser, lambda d: d.find_elements("css selector", ".household-point"))
+    _screenshot(browser, "map-staff-uk.png")
+    _no_script_errors(browser)
+
+
+def test_a_placements_journey_is_drawn_for_its_caseworker(
+    browser, live_server, caseworker_a, org_a
+):
+    household = make_household(org_a)
+    offer = make_offer(org_a)
+    placement = placements.placement_propose(
+        household=household, offer=offer, actor=actor_for(caseworker_a)
+    )
+    _log_in(browser, live_server, caseworker_a)
+    browser.get(live_server.url + f"/en/map/?placement={placement.pk}")
+    _wait(browser, lambda d: d.find_elements("css selector", "path.route-line"))
+    _screenshot(browser, "map-journey.png")
+    _no_script_errors(browser)

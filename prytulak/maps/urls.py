@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("offers/", views.offers_json, name="map-offers"),
+    path("households/", views.households_json, name="map-households"),
+    path("crossings/", views.crossings_json, name="map-crossings"),
+    path("placements/<int:pk>/route/", views.placement_route_json, name="map-route"),
+]

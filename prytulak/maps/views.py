@@ -1,0 +1,177 @@
+"""The map page and the JSON endpoints behind it. The endpoints enforce the privacy levels:
+anonymous visitors get counts per grid cell (at least 0.25°), staff get points snapped to
+0.01° (never a home: offers are placed at their town), exact positions only for a
+placement's own organisations."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
+
+from prytulak.core.decorators import needs_second_step
+from prytulak.housing.models import Placement
+from prytulak.housing.selectors import offers_visible
+from prytulak.orgs.scopes import Actor, actor_for
+from prytulak.people.models import Household, HouseholdStatus
+from prytulak.people.selectors import household_scope_q
+from prytulak.places.geocoder import crossing_places
+
+from . import grid, snapshot
+from .forms import MapQueryForm
+
+HOUSEHOLD_SNAP = 0.05
+
+
+def _staff(request: HttpRequest) -> Actor | None:
+    """Staff level needs a logged-in member whose role sees offers (and, for roles that see
+    personal data, the second login step)."""
+    if not request.user.is_authenticated:
+        return None
+    actor = actor_for(request.user)
+    if actor is None or not offers_visible(actor):
+        return None
+    if needs_second_step(request, actor):
+        return None
+        return None
+    return actor
+
+
+def _bad(form: MapQueryForm) -> JsonResponse:
+    errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+    return JsonResponse({"errors": errors}, status=400)
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    actor = _staff(request)
+    context = {
+        "staff": actor is not None,
+        "form": MapQueryForm(),
+        "config": {
+            "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "placement": request.GET.get("placement", "")[:12],
+        },
+    }
+    return render(request, "maps/map.html", context)
+
+
+@require_GET
+def offers_json(request: HttpRequest) -> JsonResponse:
+    form = MapQueryForm(request.GET)
+    if not form.is_valid():
+        return _bad(form)
+    f = form.cleaned_data
+    west, south, east, north = f["bbox"]
+    query = grid.Query(
+        west=west,
+        south=south,
+        east=east,
+        north=north,
+        zoom=f["zoom"],
+        min_beds=f["min_beds"] or 0,
+        pets=f["pets"],
+        children=f["children"],
+        step_free=f["step_free"],
+        kind=f["kind"],
+        country=f["country"],
+        day=snapshot.day_number(f["date"]) if f["date"] else None,
+    )
+    level = grid.STAFF if _staff(request) else grid.PUBLIC
+    data = grid.aggregate(snapshot.current(), query, level)
+    data["summary"] = _summary(data["offers"], data["beds"])
+    return JsonResponse(data)
+
+
+def _summary(offers: int, beds: int) -> str:
+    return "{}, {}".format(
+        ngettext("%(n)s offer in this area", "%(n)s offers in this area", offers) % {"n": offers},
+        ngettext("%(n)s bed", "%(n)s beds", beds) % {"n": beds},
+    )
+
+
+@require_GET
+def households_json(request: HttpRequest) -> JsonResponse:
+    """Waiting households by arrival point, within the viewer's scope; staff only."""
+    actor = _staff(request)
+    scope = household_scope_q(actor) if actor else None
+    if scope is None:
+        return JsonResponse(
+            {"errors": {"__all__": [_("Log in as staff to see this.")]}}, status=403
+        )
+    rows = (
+        Household.objects.filter(scope, status=HouseholdStatus.WAITING)
+        .exclude(arrival_latitude__isnull=True)
+        .values_list("arrival_latitude", "arrival_longitude")
+    )
+    counts: Counter[tuple[float, float]] = Counter()
+    for lat, lon in rows.iterator():
+        if lat is None or lon is None:
+            continue
+        counts[
+            (round(round(lat / HOUSEHOLD_SNAP) * HOUSEHOLD_SNAP, 6),
+             round(round(lon / HOUSEHOLD_SNAP) * HOUSEHOLD_SNAP, 6))
+        ] += 1  # fmt: skip
+    return JsonResponse(
+        {
+            "level": "staff",
+            "snap": HOUSEHOLD_SNAP,
+            "points": [[lat, lon, n] for (lat, lon), n in sorted(counts.items())],
+        }
+    )
+
+
+@require_GET
+def crossings_json(request: HttpRequest) -> JsonResponse:
+    """Border crossings are public places."""
+    return JsonResponse(
+        {
+            "crossings": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "country": p.country,
+                    "lat": p.latitude,
+                    "lon": p.longitude,
+                }
+                for p in crossing_places()
+            ]
+        }  # fmt: skip
+    )
+
+
+@require_GET
+def placement_route_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """A household's way from its arrival point to the host's town, at the exact stored
+    positions: only for the organisations on either side of the placement."""
+    actor = _staff(request)
+    placement = (
+        Placement.objects.select_related("household", "offer").filter(pk=pk).first()
+        if actor
+        else None
+    )
+    if (
+        actor is None
+        or placement is None
+        or not actor.sees_personal_data
+        or actor.organization.pk
+        not in (placement.household.organization_id, placement.offer.organization_id)
+    ):
+        raise Http404
+    household, offer = placement.household, placement.offer
+    stops = []
+    if household.arrival_latitude is not None:
+        stops.append(
+            {
+                "name": household.arrival_place,
+                "lat": household.arrival_latitude,
+                "lon": household.arrival_longitude,
+            }
+        )
+    stops.append({"name": offer.city, "lat": offer.latitude, "lon": offer.longitude})
+    return JsonResponse({"level": "exact", "placement": placement.pk, "stops": stops})

@@ -1,0 +1,151 @@
+// The map page: offline country outlines (world-atlas), an optional tile layer, and layers
+// filled from the JSON endpoints, which decide what each viewer may see.
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || typeof L === "undefined") return;
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var t = document.getElementById("map-i18n").dataset;
+  var form = document.querySelector("[data-map-filters]");
+  var summary = document.getElementById("map-summary");
+  // The endpoints answer (errors, summaries) in the page's language.
+  var headers = { "Accept-Language": document.documentElement.lang || "en" };
+  function getJSON(url) {
+    return fetch(url, { headers: headers }).then(function (r) { return r.json(); });
+  }
+
+  // maxZoom is needed by markercluster when no tile layer sets it (offline).
+  var map = L.map(el, { minZoom: 2, maxZoom: 18 }).setView([50, 18], 4);
+  map.createPane("outlines").style.zIndex = 150;
+  var layers = L.control.layers(null, null, { collapsed: true }).addTo(map);
+
+  // Offline base: country outlines shipped with the app.
+  var outlines = L.layerGroup().addTo(map);
+  layers.addOverlay(outlines, t.outlines);
+  fetch(el.dataset.outlinesUrl).then(function (r) { return r.json(); }).then(function (topo) {
+    var countries = topojson.feature(topo, topo.objects.countries);
+    L.geoJSON(countries, {
+      pane: "outlines", interactive: false,
+      style: { color: "#8a94a6", weight: 1, fillColor: "#eef1f5", fillOpacity: 1 }
+    }).addTo(outlines);
+  });
+  if (config.tiles) {
+    var tiles = L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 });
+    tiles.addTo(map);
+    layers.addOverlay(tiles, t.osm);
+  }
+
+  function clusterIcon(count) {
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    return L.divIcon({
+      html: "<div><span>" + count + "</span></div>",
+      className: "marker-cluster marker-cluster-" + size,
+      iconSize: L.point(40, 40)
+    });
+  }
+
+  var offers = L.markerClusterGroup({
+    iconCreateFunction: function (cluster) { return clusterIcon(cluster.getChildCount()); }
+  });
+  var cells = L.layerGroup();
+  var offerLayer = L.layerGroup([offers, cells]).addTo(map);
+  layers.addOverlay(offerLayer, t.offers);
+
+  function params() {
+    var b = map.getBounds();
+    var q = new URLSearchParams(new FormData(form));
+    ["pets", "children", "step_free"].forEach(function (name) {
+      if (q.get(name) === "on") q.set(name, "true");
+    });
+    q.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+      return v.toFixed(4);
+    }).join(","));
+    q.set("zoom", map.getZoom());
+    return q;
+  }
+
+  function offerPopup(p) {
+    var text = p[3] + " " + t.beds;
+    if (el.dataset.offerUrl) {
+      var url = el.dataset.offerUrl.replace("/0/", "/" + p[0] + "/");
+      text += '<br><a href="' + url + '">' + t.open + " #" + p[0] + "</a>";
+    }
+    return text;
+  }
+
+  var request = 0;
+  function loadOffers() {
+    var mine = ++request;
+    getJSON(el.dataset.offersUrl + "?" + params().toString())
+      .then(function (data) {
+        if (mine !== request) return;  // a newer view is on its way
+        offers.clearLayers();
+        cells.clearLayers();
+        if (data.errors) {
+          summary.textContent = Object.values(data.errors).join(" ");
+          return;
+        }
+        if (data.kind === "points") {
+          offers.addLayers(data.points.map(function (p) {
+            return L.marker([p[1], p[2]], {
+              icon: L.divIcon({ className: "offer-pin", iconSize: L.point(14, 14) })
+            }).bindPopup(offerPopup(p));
+          }));
+        } else {
+          data.cells.forEach(function (c) {
+            L.marker([c[0], c[1]], { icon: clusterIcon(c[2]) })
+              .bindTooltip(c[2] + " " + t.offerCount + ", " + c[3] + " " + t.beds)
+              .addTo(cells);
+          });
+        }
+        summary.textContent = data.summary;
+        el.dataset.offers = data.offers;
+        el.dataset.kind = data.kind;
+        el.dataset.state = "ready";
+      })
+      .catch(function () { summary.textContent = t.error; });
+  }
+
+  if (el.dataset.householdsUrl) {
+    var households = L.layerGroup().addTo(map);
+    layers.addOverlay(households, t.households);
+    getJSON(el.dataset.householdsUrl).then(function (data) {
+      data.points.forEach(function (p) {
+        L.circleMarker([p[0], p[1]], {
+          radius: 6 + Math.min(14, Math.sqrt(p[2])), className: "household-point"
+        }).bindTooltip(p[2] + " " + t.waiting).addTo(households);
+      });
+    });
+  }
+
+  var crossings = L.layerGroup().addTo(map);
+  layers.addOverlay(crossings, t.crossings);
+  getJSON(el.dataset.crossingsUrl).then(function (data) {
+    data.crossings.forEach(function (c) {
+      L.marker([c.lat, c.lon], {
+        icon: L.divIcon({ className: "crossing-pin", iconSize: L.point(12, 12) })
+      }).bindTooltip(c.name).addTo(crossings);
+    });
+  });
+
+  if (config.placement && el.dataset.routeUrl) {
+    var url = el.dataset.routeUrl.replace("/0/", "/" + encodeURIComponent(config.placement) + "/");
+    fetch(url, { headers: headers }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (!data) return;
+      var points = data.stops.map(function (s) { return [s.lat, s.lon]; });
+      var route = L.polyline(points, { className: "route-line" }).addTo(map);
+      data.stops.forEach(function (s) {
+        L.circleMarker([s.lat, s.lon], { radius: 6, className: "route-stop" })
+          .bindTooltip(s.name, { permanent: true }).addTo(map);
+      });
+      el.dataset.route = "drawn";
+      layers.addOverlay(route, t.route);
+      map.fitBounds(route.getBounds().pad(0.3), { animate: false });
+    });
+  }
+
+  map.on("moveend", loadOffers);
+  form.addEventListener("change", loadOffers);
+  form.addEventListener("submit", function (e) { e.preventDefault(); loadOffers(); });
+  loadOffers();
+})();
