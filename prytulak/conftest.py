@@ -12,7 +12,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from prytulak.core.privacy import email_index, phone_index
 from prytulak.housing.models import Host, HostOffer, OfferStatus
+from prytulak.journeys import services as journey_services
+from prytulak.journeys.models import BorderCrossing
 from prytulak.orgs.models import Membership, Organization, Role
+from prytulak.orgs.scopes import actor_for
 from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person, Sex
 
 
@@ -186,3 +189,50 @@ def make_offer(org=None, *, beds=3, status=OfferStatus.ACTIVE, **extra):
 @pytest.fixture
 def offer_a(org_a):
     return make_offer(org_a)
+
+
+def trip_data(**overrides):
+    # Transactional tests (live server) empty the tables, the crossings loaded by the
+    # migration included; put them back.
+    if not BorderCrossing.objects.exists():
+        journey_services.crossings_sync()
+    start = timezone.now() + datetime.timedelta(hours=6)
+    data = {
+        "origin": "Lviv",
+        "origin_latitude": 49.84,
+        "origin_longitude": 24.03,
+        "destination": "Kraków",
+        "destination_latitude": 50.06,
+        "destination_longitude": 19.94,
+        "crossing": BorderCrossing.objects.get(code="PL-KORCZOWA"),
+        "depart_earliest": start,
+        "depart_latest": start + datetime.timedelta(hours=2),
+        "arrive_by": start + datetime.timedelta(hours=12),
+        "seats": 4,
+        "child_seats": 1,
+        "wheelchair_spaces": 0,
+        "pets_allowed": False,
+        "vehicle": "White VW Transporter, LV 1234 AB",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def driver_b(org_b):
+    return make_member(org_b, Role.DRIVER, "borys_driver")
+
+
+@pytest.fixture
+def make_trip(coordinator_b):
+    """Trips are offered (and checked) by organisation B."""
+
+    def make(verified=True, **overrides):
+        actor = actor_for(coordinator_b)
+        assert actor is not None
+        trip = journey_services.trip_create(actor=actor, data=trip_data(**overrides))
+        if verified:
+            journey_services.trip_verify(trip=trip, actor=actor)
+        return trip
+
+    return make

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "prytulak.audit",
     "prytulak.accounts",
     "prytulak.maps",
+    "prytulak.journeys",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -289,6 +290,10 @@ RETENTION_DAYS = {
 # Follow-up: offers lapse unless the host re-confirms; welfare check-ins after arrival.
 OFFER_RECONFIRM_DAYS = envint("OFFER_RECONFIRM_DAYS", "30")
 OFFER_RECONFIRM_REMINDER_DAYS = envint("OFFER_RECONFIRM_REMINDER_DAYS", "5")
+# Journeys: an open journey this many hours past its expected arrival raises an alert;
+# drivers see their passengers' names from this many hours before departure.
+JOURNEY_LATE_HOURS = envint("JOURNEY_LATE_HOURS", "6")
+DRIVER_SEES_PASSENGERS_HOURS = envint("DRIVER_SEES_PASSENGERS_HOURS", "24")
 CHECKIN_DAYS_AFTER_ARRIVAL = [int(d) for d in envlist("CHECKIN_DAYS_AFTER_ARRIVAL", "3,14,42")]
 
 LOGGING = {

@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 from prytulak.accounts.forms import LoginForm
 from prytulak.core import views as core_views
 from prytulak.housing import views as housing_views
+from prytulak.journeys import views as journey_views
 from prytulak.maps import views as map_views
 from prytulak.matching import views as matching_views
 from prytulak.people import views as people_views
@@ -39,6 +40,16 @@ staff_patterns = [
     path("households/<int:pk>/sharing/", people_views.household_sharing, name="household-sharing"),
     path("households/<int:pk>/export/", people_views.household_export, name="household-export"),
     path("households/<int:pk>/erase/", people_views.household_erase, name="household-erase"),
+    path("trips/", journey_views.trip_list, name="trip-list"),
+    path("trips/new/", journey_views.trip_create, name="trip-create"),
+    path("trips/<int:pk>/", journey_views.trip_detail, name="trip-detail"),
+    path("trips/<int:pk>/verify/", journey_views.trip_verify, name="trip-verify"),
+    path("bookings/<int:pk>/decide/", journey_views.booking_decide, name="booking-decide"),
+    path("households/<int:pk>/seats/", journey_views.seat_request, name="seat-request"),
+    path("legs/<int:pk>/done/", journey_views.leg_done, name="leg-done"),
+    path("journeys/<int:pk>/arrive/", journey_views.journey_arrive, name="journey-arrive"),
+    path("crossings/", journey_views.crossing_list, name="crossing-list"),
+    path("crossings/<int:pk>/status/", journey_views.crossing_status, name="crossing-status"),
     path("matching/", matching_views.run_list, name="matching-runs"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
 ]

@@ -41,7 +41,7 @@ from prytulak.people.models import (
     ShareLevel,
     Source,
 )
-from prytulak.places.geocoder import Place, crossing_places, gazetteer
+from prytulak.places.geocoder import Place, crossing_places, gazetteer, lookup
 
 # Thousands of beneficiaries of temporary protection, Eurostat Jan 2024 (rounded).
 REFUGEES_BY_COUNTRY = {
@@ -218,6 +218,86 @@ class SeedReport:
     households: int = 0
     people: int = 0
     placements: int = 0
+    trips: int = 0
+    bookings: int = 0
+
+
+# Where rides started and where they went in 2022 (towns of the gazetteer).
+TRIP_ORIGINS = ["Kyiv", "Lviv", "Odesa", "Kharkiv", "Uzhhorod", "Chernivtsi", "Vinnytsia"]
+TRIP_DESTINATIONS = {
+    "PL": ["Kraków", "Warsaw", "Rzeszów", "Lublin", "Wrocław"],
+    "SK": ["Košice", "Bratislava"],
+    "HU": ["Budapest", "Debrecen"],
+    "RO": ["Suceava", "Bucharest"],
+    "MD": ["Chisinau"],
+}
+
+
+def _seed_trips(rng: random.Random, coordinators: dict, report: SeedReport) -> None:
+    """Rides from Ukrainian cities through the real crossings, some with seats booked for
+    households that already have a place."""
+    from prytulak.journeys import services as journey_services
+    from prytulak.journeys.models import BorderCrossing, CrossingStatus
+
+    crossings = list(BorderCrossing.objects.all())
+    for crossing in crossings:
+        crossing.status = rng.choice(
+            [CrossingStatus.OPEN, CrossingStatus.OPEN, CrossingStatus.BUSY, CrossingStatus.UNKNOWN]
+        )
+    BorderCrossing.objects.bulk_update(crossings, ["status"])
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    trips = []
+    for _ in range(40):
+        crossing = rng.choice(crossings)
+        origin = lookup(rng.choice(TRIP_ORIGINS))
+        destination = lookup(rng.choice(TRIP_DESTINATIONS[crossing.country]))
+        if origin is None or destination is None:
+            continue
+        actor = rng.choice([a for key, a in coordinators.items() if key is not None])
+        leave = now + datetime.timedelta(hours=rng.randint(4, 24 * 6))
+        seats = rng.choice([3, 4, 7, 8, 18])
+        trip = journey_services.trip_create(
+            actor=actor,
+            data={
+                "origin": origin.name,
+                "origin_latitude": origin.latitude,
+                "origin_longitude": origin.longitude,
+                "destination": destination.name,
+                "destination_latitude": destination.latitude,
+                "destination_longitude": destination.longitude,
+                "crossing": crossing,
+                "depart_earliest": leave,
+                "depart_latest": leave + datetime.timedelta(hours=2),
+                "arrive_by": leave + datetime.timedelta(hours=rng.randint(10, 30)),
+                "seats": seats,
+                "child_seats": rng.randint(0, min(3, seats)),
+                "wheelchair_spaces": 1 if seats >= 7 and rng.random() < 0.3 else 0,
+                "pets_allowed": rng.random() < 0.4,
+                "vehicle": rng.choice(["Minibus", "Estate car", "Coach", "Van"]),
+            },
+        )
+        if rng.random() < 0.8:
+            journey_services.trip_verify(trip=trip, actor=actor)
+        trips.append(trip)
+    report.trips = len(trips)
+    from prytulak.housing.models import Placement, PlacementStatus
+
+    for placement in Placement.objects.filter(status=PlacementStatus.CONFIRMED).select_related(
+        "household", "offer"
+    )[:30]:
+        household = placement.household
+        for trip in rng.sample(trips, min(5, len(trips))):
+            try:
+                booking = journey_services.booking_request(
+                    trip=trip, household=household, actor=coordinators[household.organization_id]
+                )
+                journey_services.booking_confirm(
+                    booking=booking, actor=coordinators[trip.organization_id]
+                )
+            except ServiceError:
+                continue
+            report.bookings += 1
+            break
 
 
 def _weighted_towns(rng: random.Random) -> dict[str, tuple[list[Place], list[float]]]:
@@ -491,4 +571,5 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
                 placements.placement_arrive(placement=placement, actor=actor)
             report.placements += 1
         placements.checkins_schedule(today=today)
+        _seed_trips(rng, coordinators, report)
     return report

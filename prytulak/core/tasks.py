@@ -8,6 +8,7 @@ from django_tasks import task
 from prytulak.audit.services import retention_purge
 from prytulak.housing.placements import checkins_schedule
 from prytulak.housing.services import offers_expire_and_remind
+from prytulak.journeys.services import journeys_check_late
 
 
 def daily() -> dict[str, int]:
@@ -24,3 +25,8 @@ def daily() -> dict[str, int]:
 @task()
 def daily_task() -> dict[str, int]:
     return daily()
+
+
+@task()
+def journeys_task() -> int:
+    return journeys_check_late()

@@ -6,5 +6,6 @@ urlpatterns = [
     path("offers/", views.offers_json, name="map-offers"),
     path("households/", views.households_json, name="map-households"),
     path("crossings/", views.crossings_json, name="map-crossings"),
+    path("trips/", views.trips_json, name="map-trips"),
     path("placements/<int:pk>/route/", views.placement_route_json, name="map-route"),
 ]

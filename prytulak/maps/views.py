@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections import Counter
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
@@ -17,10 +19,11 @@ from django.views.decorators.http import require_GET
 from prytulak.core.decorators import needs_second_step
 from prytulak.housing.models import Placement
 from prytulak.housing.selectors import offers_visible
+from prytulak.journeys.models import BorderCrossing, TripStatus
+from prytulak.journeys.selectors import trip_list
 from prytulak.orgs.scopes import Actor, actor_for
 from prytulak.people.models import Household, HouseholdStatus
 from prytulak.people.selectors import household_scope_q
-from prytulak.places.geocoder import crossing_places
 
 from . import grid, snapshot
 from .forms import MapQueryForm
@@ -128,20 +131,62 @@ def households_json(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def crossings_json(request: HttpRequest) -> JsonResponse:
-    """Border crossings are public places."""
+    """Border crossings are public places; so are their status and how many planned trips
+    go through them (never who travels)."""
+    upcoming = Q(trips__status=TripStatus.PLANNED, trips__arrive_by__gte=timezone.now())
+    crossings = BorderCrossing.objects.annotate(trips_planned=Count("trips", filter=upcoming))
     return JsonResponse(
         {
             "crossings": [
                 {
-                    "code": p.code,
-                    "name": p.name,
-                    "country": p.country,
-                    "lat": p.latitude,
-                    "lon": p.longitude,
+                    "code": c.code,
+                    "name": c.name,
+                    "country": c.country,
+                    "lat": c.latitude,
+                    "lon": c.longitude,
+                    "kind": c.kind,
+                    "status": c.status,
+                    "status_label": c.get_status_display(),
+                    "trips": c.trips_planned,
                 }
-                for p in crossing_places()
+                for c in crossings
             ]
         }  # fmt: skip
+    )
+
+
+@require_GET
+def trips_json(request: HttpRequest) -> JsonResponse:
+    """Planned trips as routes between towns and crossings, with room left: staff only."""
+    actor = _staff(request)
+    if actor is None:
+        return JsonResponse(
+            {"errors": {"__all__": [_("Log in as staff to see this.")]}}, status=403
+        )
+    trips = trip_list(actor=actor).select_related("crossing")[:500]
+    return JsonResponse(
+        {
+            "level": "staff",
+            "trips": [
+                {
+                    "id": t.pk,
+                    "route": [
+                        [t.origin_latitude, t.origin_longitude],
+                        *([[t.crossing.latitude, t.crossing.longitude]] if t.crossing else []),
+                        [t.destination_latitude, t.destination_longitude],
+                    ],
+                    "label": _("%(origin)s → %(destination)s, %(free)d of %(seats)d seats free")
+                    % {
+                        "origin": t.origin,
+                        "destination": t.destination,
+                        "free": t.free,  # type: ignore[attr-defined]
+                        "seats": t.seats,
+                    },
+                    "leaves": timezone.localtime(t.depart_earliest).isoformat(),
+                }
+                for t in trips
+            ],
+        }
     )
 
 

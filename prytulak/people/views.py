@@ -11,6 +11,7 @@ from prytulak.core.decorators import staff_view
 from prytulak.core.errors import ServiceError
 from prytulak.core.forms import valid_filters, yes_no
 from prytulak.core.views import form_action, render_list
+from prytulak.journeys.selectors import journeys_of, trip_suggestions
 from prytulak.orgs.scopes import Actor, Scope
 
 from . import selectors, services
@@ -79,6 +80,10 @@ def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
         else [],
         "consents": household.consents.select_related("recorded_by")[:20] if own else [],
         "sharing_form": SharingForm(initial={"level": household.share_level}),
+        "journeys": journeys_of(household)[:5] if own else [],
+        "trip_suggestions": trip_suggestions(household=household)
+        if own and actor.edits_housing and household.erased_at is None
+        else [],
         "erase_form": EraseForm(),
     }
     return render(request, "people/household_detail.html", context)

@@ -84,7 +84,7 @@ def test_the_host_table_holds_no_plaintext_contact_details(db):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads the SQLite database file")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_sqlite_file_on_disk_holds_no_plaintext_contact_details(caseworker_a):
     _register(actor_for(caseworker_a))
     connection.close()  # everything committed and written to the file

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from prytulak.conftest import make_household, make_offer
 
-OUR_APPS = {"orgs", "people", "housing", "matching", "audit", "accounts"}
+OUR_APPS = {"orgs", "people", "housing", "matching", "audit", "accounts", "journeys"}
 
 
 def _request():
@@ -42,6 +42,12 @@ def test_every_model_of_ours_is_in_the_admin_and_its_pages_load(
         "ConsentRecord",
         "AccessLog",
         "SessionRecord",
+        "BorderCrossing",
+        "Trip",
+        "Booking",
+        "Journey",
+        "JourneyLeg",
+        "JourneyAlert",
     }
     for model in models:
         opts = model._meta

@@ -39,3 +39,13 @@ def test_run_daily_now_prints_what_it_did(db):
     out = io.StringIO()
     call_command("run_daily", now=True, stdout=out)
     assert "offers_expired: 0" in out.getvalue() and "purged_households: 0" in out.getvalue()
+
+
+def test_check_journeys_runs_through_the_worker(db):
+    out = io.StringIO()
+    call_command("check_journeys", stdout=out)
+    assert "Enqueued journey check" in out.getvalue()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    out = io.StringIO()
+    call_command("check_journeys", now=True, stdout=out)
+    assert "alerts raised: 0" in out.getvalue()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from prytulak.conftest import make_household, make_offer
 from prytulak.housing import placements
 from prytulak.housing.models import CheckIn
+from prytulak.journeys.models import Booking, BorderCrossing
 from prytulak.orgs.scopes import actor_for
 
 GARBAGE = [
@@ -124,6 +125,24 @@ FIELDS = {
     "problem": ["side", "description"],
     "checkin": ["outcome", "note"],
     "token": ["token", "next"],
+    "trip": [
+        "origin",
+        "destination",
+        "crossing",
+        "depart_earliest",
+        "depart_latest",
+        "arrive_by",
+        "seats",
+        "child_seats",
+        "wheelchair_spaces",
+        "pets_allowed",
+        "luggage",
+        "vehicle",
+        "notes",
+    ],
+    "decide": ["decision", "reason"],
+    "seat": ["trip"],
+    "crossing_status": ["status", "note"],
     "status": ["status"],
     "filters": [
         "q",
@@ -194,6 +213,9 @@ def test_staff_forms_survive_garbage(staff_client, org_a, coordinator_a):
         (reverse("placement-problem", args=[placement.pk]), "problem"),
         (reverse("checkin-record", args=[placement.pk, checkin.pk]), "checkin"),
         (reverse("two-factor"), "token"),
+        (reverse("trip-create"), "trip"),
+        (reverse("seat-request", args=[household.pk]), "seat"),
+        (reverse("crossing-status", args=[BorderCrossing.objects.first().pk]), "crossing_status"),
         (reverse("household-erase", args=[household.pk]), "erase"),
         (reverse("household-create"), "household"),
         (reverse("household-edit", args=[household.pk]), "household"),
@@ -206,6 +228,33 @@ def test_staff_forms_survive_garbage(staff_client, org_a, coordinator_a):
     for url, fields in urls:
         for data in garbage_posts(FIELDS[fields]):
             check(staff_client.post(url, data), data)
+
+
+def test_trip_booking_decisions_survive_garbage(client, make_trip, coordinator_b, org_a):
+    trip = make_trip()
+    booking = Booking.objects.create(
+        trip=trip, household=make_household(org_a), seats=1, requested_by=coordinator_b
+    )
+    client.force_login(coordinator_b)
+    for data in garbage_posts(FIELDS["decide"]):
+        check(client.post(reverse("booking-decide", args=[booking.pk]), data), data)
+
+
+def test_map_requests_survive_garbage(client, db):
+    fields = [
+        "bbox",
+        "zoom",
+        "min_beds",
+        "pets",
+        "children",
+        "step_free",
+        "kind",
+        "country",
+        "date",
+    ]
+    for data in garbage_posts(fields):
+        response = client.get(reverse("map-offers"), data)
+        assert response.status_code in (200, 400)
 
 
 def test_list_filters_survive_garbage(staff_client):

@@ -40,7 +40,7 @@ def _confirm(placement_id: int, user_id: int, start, results) -> None:
         connections.close_all()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_only_one_of_twenty_simultaneous_confirmations_gets_the_last_bed(org_a):
     user = make_member(org_a, Role.CASEWORKER, "racer")
     offer = make_offer(org_a, beds=1, children_allowed=True)

@@ -205,3 +205,28 @@ def test_exact_positions_only_for_the_placements_own_organisations(
     data = client.get(url).json()
     assert data["level"] == "exact"
     assert [(s["lat"], s["lon"]) for s in data["stops"]] == [(49.78, 22.77), (50.0612, 19.9372)]
+
+
+def test_crossings_show_their_status_and_planned_trips_to_everyone(client, make_trip):
+    from prytulak.journeys.models import BorderCrossing
+
+    BorderCrossing.objects.filter(code="PL-KORCZOWA").update(status="busy")
+    make_trip()
+    data = {c["code"]: c for c in client.get(reverse("map-crossings")).json()["crossings"]}
+    assert data["PL-KORCZOWA"]["status"] == "busy" and data["PL-KORCZOWA"]["trips"] == 1
+    assert data["PL-MEDYKA"]["trips"] == 0
+
+
+def test_trips_are_routes_for_staff_and_hidden_from_the_public(
+    client, make_trip, viewer_a, driver_a
+):
+    trip = make_trip(seats=4)
+    assert client.get(reverse("map-trips")).status_code == 403
+    client.force_login(driver_a)  # a driver of another organisation sees no trips pool
+    assert client.get(reverse("map-trips")).status_code == 403
+    client.force_login(viewer_a)
+    [shown] = client.get(reverse("map-trips")).json()["trips"]
+    assert shown["id"] == trip.pk
+    assert shown["route"] == [[49.84, 24.03], [49.9528, 23.0914], [50.06, 19.94]]
+    assert "4 of 4 seats free" in shown["label"]
+    assert "driver" not in shown and "passengers" not in shown

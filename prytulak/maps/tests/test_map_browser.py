@@ -19,7 +19,7 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         not Path(CHROMEDRIVER).exists() and not os.getenv("CI"),
         reason="Chromium is not installed (make browser installs it; CI requires it)",
@@ -110,7 +110,10 @@ def _screenshot(driver, name):
     return path
 
 
-def test_the_public_map_shows_europe_with_clusters_and_filters_work(browser, live_server, europe):
+def test_the_public_map_shows_europe_with_clusters_and_filters_work(
+    browser, live_server, europe, make_trip
+):
+    make_trip()  # trips are for staff: the public map must not draw it
     browser.get(live_server.url + "/en/map/")
     _ready(browser, offers=150)
     # The offline base layer: country outlines from world-atlas, drawn as SVG paths.
@@ -133,14 +136,17 @@ def test_the_public_map_shows_europe_with_clusters_and_filters_work(browser, liv
     _screenshot(browser, "map-public-filtered.png")
     # Nothing on the public page points at a single offer.
     assert not browser.find_elements("css selector", ".offer-pin")
+    assert not browser.find_elements("css selector", "path.trip-line")
+    assert len(browser.find_elements("css selector", ".crossing-pin")) == 20
     assert "/staff/offers/" not in browser.page_source
     _no_script_errors(browser)
 
 
-def test_staff_see_clustered_offers_and_households_in_ukrainian(
-    browser, live_server, europe, viewer_a, org_a
+def test_staff_see_clustered_offers_households_and_trips_in_ukrainian(
+    browser, live_server, europe, viewer_a, org_a, make_trip
 ):
     make_household(org_a)
+    make_trip()
     _log_in(browser, live_server, viewer_a)
     browser.get(live_server.url + "/uk/map/")
     _ready(browser, offers=150)
@@ -151,6 +157,7 @@ def test_staff_see_clustered_offers_and_households_in_ukrainian(
     # Staff get single offers, grouped by Leaflet.markercluster into clusters.
     _wait(browser, lambda d: len(d.find_elements("css selector", ".marker-cluster")) >= 5)
     _wait(browser, lambda d: d.find_elements("css selector", ".household-point"))
+    _wait(browser, lambda d: d.find_elements("css selector", "path.trip-line"))
     _screenshot(browser, "map-staff-uk.png")
     _no_script_errors(browser)
 

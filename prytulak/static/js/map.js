@@ -122,11 +122,24 @@
   layers.addOverlay(crossings, t.crossings);
   getJSON(el.dataset.crossingsUrl).then(function (data) {
     data.crossings.forEach(function (c) {
+      var text = c.name + " — " + c.status_label;
+      if (c.trips) text += "; " + c.trips + " " + t.planned;
       L.marker([c.lat, c.lon], {
-        icon: L.divIcon({ className: "crossing-pin", iconSize: L.point(12, 12) })
-      }).bindTooltip(c.name).addTo(crossings);
+        icon: L.divIcon({ className: "crossing-pin status-" + c.status, iconSize: L.point(12, 12) })
+      }).bindTooltip(text).addTo(crossings);
     });
   });
+
+  if (el.dataset.tripsUrl) {
+    var trips = L.layerGroup().addTo(map);
+    layers.addOverlay(trips, t.trips);
+    getJSON(el.dataset.tripsUrl).then(function (data) {
+      data.trips.forEach(function (trip) {
+        L.polyline(trip.route, { className: "trip-line" }).bindTooltip(trip.label).addTo(trips);
+      });
+      el.dataset.trips = data.trips.length;
+    });
+  }
 
   if (config.placement && el.dataset.routeUrl) {
     var url = el.dataset.routeUrl.replace("/0/", "/" + encodeURIComponent(config.placement) + "/");

@@ -20,7 +20,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Seeded {report.organisations} organisations, {report.users} users, "
                 f"{report.offers} offers, {report.households} households "
-                f"({report.people} people), {report.placements} placements."
+                f"({report.people} people), {report.placements} placements, "
+                f"{report.trips} trips, {report.bookings} bookings."
             )
         slugs = ", ".join(slug for _name, slug, _country in ORGANISATIONS)
         self.stdout.write(

@@ -1,0 +1,124 @@
+import datetime
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from prytulak.orgs.models import Role
+from prytulak.orgs.scopes import Actor, Scope
+from prytulak.people.models import Household
+
+from .models import Booking, BookingStatus, Journey, JourneyAlert, Trip, TripStatus
+from .services import _needs, booking_fit
+
+EARTH_KM = 6371.0
+
+
+def trips_visible(actor: Actor) -> bool:
+    return actor.household_scope != Scope.NONE or actor.role == Role.DRIVER
+
+
+def trip_list(*, actor: Actor, upcoming: bool = True) -> QuerySet[Trip]:
+    """Trips of every organisation are a shared pool (like offers); a driver sees their own."""
+    booked = Coalesce(Sum("bookings__seats", filter=Q(bookings__status=BookingStatus.BOOKED)), 0)
+    qs = Trip.objects.select_related("organization", "crossing").annotate(
+        free=F("seats") - booked,
+        requests=Count("bookings", filter=Q(bookings__status=BookingStatus.REQUESTED)),
+    )
+    if actor.role == Role.DRIVER:
+        qs = qs.filter(driver=actor.user)
+    elif not trips_visible(actor):
+        return Trip.objects.none()
+    if upcoming:
+        qs = qs.filter(status=TripStatus.PLANNED, arrive_by__gte=timezone.now())
+    return qs.order_by("depart_earliest", "pk")
+
+
+def driver_sees_passengers(
+    *, actor: Actor, trip: Trip, now: datetime.datetime | None = None
+) -> bool:
+    """The driver of a trip sees who travels only around the time of the trip."""
+    now = now or timezone.now()
+    window = datetime.timedelta(hours=settings.DRIVER_SEES_PASSENGERS_HOURS)
+    return (
+        trip.driver_id == actor.user.pk
+        and trip.status in (TripStatus.PLANNED, TripStatus.DEPARTED)
+        and trip.depart_earliest - window <= now <= trip.arrive_by + datetime.timedelta(hours=12)
+    )
+
+
+def _km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(a))
+
+
+def trip_suggestions(*, household: Household, limit: int = 5) -> list[tuple[Trip, float]]:
+    """Planned trips that fit the household (seats, child seats, wheelchair, pets), leaving
+    within a day before and a week after its arrival date, best first: the nearer the pickup
+    to where the household is and the drop-off to where it is going (its placement's town,
+    else its arrival point), the better. Returns (trip, detour in km)."""
+    need = _needs(household)
+    arrival = household.arrival_date
+    start = timezone.make_aware(
+        datetime.datetime.combine(arrival - datetime.timedelta(days=1), datetime.time())
+    )
+    end = start + datetime.timedelta(days=8)
+    trips = [
+        t
+        for t in Trip.objects.filter(
+            status=TripStatus.PLANNED,
+            depart_latest__gte=max(start, timezone.now()),
+            depart_earliest__lte=end,
+        ).select_related("crossing")
+        if not booking_fit(trip=t, need=need)
+    ]
+    if not trips or household.arrival_latitude is None:
+        return []
+    placement = (
+        household.placements.filter(status__in=["confirmed", "travelling"])
+        .select_related("offer")
+        .first()
+    )
+    goal = (
+        (placement.offer.latitude, placement.offer.longitude)
+        if placement
+        else (household.arrival_latitude, household.arrival_longitude)
+    )
+    pickup = _km(
+        household.arrival_latitude,
+        household.arrival_longitude,
+        np.array([t.origin_latitude for t in trips]),
+        np.array([t.origin_longitude for t in trips]),
+    )
+    dropoff = _km(
+        goal[0],
+        goal[1],
+        np.array([t.destination_latitude for t in trips]),
+        np.array([t.destination_longitude for t in trips]),
+    )
+    detour = pickup + dropoff if placement else pickup
+    order = np.argsort(detour, kind="stable")[:limit]
+    return [(trips[i], round(float(detour[i]), 1)) for i in order]
+
+
+def alerts_for(*, actor: Actor) -> QuerySet[JourneyAlert]:
+    """Open late-arrival alerts for the actor's organisation's households."""
+    if not actor.sees_personal_data:
+        return JourneyAlert.objects.none()
+    return JourneyAlert.objects.filter(
+        resolved_at__isnull=True, journey__household__organization=actor.organization
+    ).select_related("journey__household")
+
+
+def bookings_on(trip: Trip) -> QuerySet[Booking]:
+    return trip.bookings.select_related("household").prefetch_related("household__members")
+
+
+def journeys_of(household: Household) -> QuerySet[Journey]:
+    return Journey.objects.filter(household=household).prefetch_related("legs", "alerts")

@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from prytulak.audit.log import log_access
+from prytulak.core.decorators import staff_view
+from prytulak.core.errors import ServiceError
+from prytulak.core.views import form_action
+from prytulak.orgs.scopes import Actor
+from prytulak.people.models import Household
+from prytulak.people.selectors import household_get
+
+from . import selectors, services
+from .forms import CrossingStatusForm, DecideForm, SeatRequestForm, TripForm
+from .models import Booking, BookingStatus, BorderCrossing, Journey, JourneyLeg, Trip
+
+
+def _trip(actor: Actor, pk: int) -> Trip:
+    trip = selectors.trip_list(actor=actor, upcoming=False).filter(pk=pk).first()
+    if trip is None:
+        raise Http404
+    return trip
+
+
+@staff_view(selectors.trips_visible)
+def trip_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
+    trips = selectors.trip_list(actor=actor)[:200]
+    return render(request, "journeys/trip_list.html", {"trips": trips})
+
+
+@staff_view(lambda a: a.role in services.OFFERS_TRIPS)
+def trip_create(request: HttpRequest, *, actor: Actor) -> HttpResponse:
+    form = TripForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trip = services.trip_create(actor=actor, data=form.trip_data())
+        except ServiceError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Trip saved."))
+            return redirect("trip-detail", pk=trip.pk)
+    return render(request, "journeys/trip_form.html", {"form": form})
+
+
+@staff_view(selectors.trips_visible)
+def trip_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    trip = _trip(actor, pk)
+    own = trip.organization_id == actor.organization.pk
+    bookings = list(selectors.bookings_on(trip))
+    booked = [b for b in bookings if b.status == BookingStatus.BOOKED]
+    sees_names = (own and actor.sees_personal_data) or selectors.driver_sees_passengers(
+        actor=actor, trip=trip
+    )
+    if sees_names and booked:
+        log_access(
+            actor=actor,
+            obj=trip,
+            action="trip.passengers_viewed",
+            fields=["lead_name", "members.name"],
+            reason=_("Trip page #%(pk)d") % {"pk": trip.pk},
+        )
+    context = {
+        "trip": trip,
+        "own": own,
+        "sees_names": sees_names,
+        "bookings": bookings if own else booked,
+        "passengers": sum(b.seats for b in booked),
+        "free": trip.seats - sum(b.seats for b in booked),
+        "decide_form": DecideForm(),
+    }
+    return render(request, "journeys/trip_detail.html", context)
+
+
+@require_POST
+@staff_view(lambda a: a.verifies_offers)
+def trip_verify(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    trip = _trip(actor, pk)
+    services.trip_verify(trip=trip, actor=actor)
+    messages.success(request, _("Driver and vehicle recorded as checked."))
+    return redirect("trip-detail", pk=pk)
+
+
+@require_POST
+@staff_view(lambda a: a.verifies_offers)
+def booking_decide(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    booking = Booking.objects.select_related("trip").filter(pk=pk).first()
+    if booking is None or booking.trip.organization_id != actor.organization.pk:
+        raise Http404
+
+    def decide(data: dict) -> object:
+        if data["decision"] == BookingStatus.BOOKED:
+            return services.booking_confirm(booking=booking, actor=actor)
+        return services.booking_decline(booking=booking, actor=actor, reason=data["reason"])
+
+    return form_action(
+        request,
+        DecideForm(request.POST),
+        decide,
+        invalid=_("Choose to book or decline."),
+        done=_("Saved."),
+        back=reverse("trip-detail", args=[booking.trip_id]),
+    )
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def seat_request(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    try:
+        household = household_get(actor=actor, pk=pk)
+    except Household.DoesNotExist as exc:
+        raise Http404 from exc
+    form = SeatRequestForm(request.POST)
+    trip = Trip.objects.filter(pk=form.cleaned_data["trip"]).first() if form.is_valid() else None
+    if trip is None:
+        messages.error(request, _("Choose a trip from the list."))
+        return redirect(household)
+    try:
+        services.booking_request(trip=trip, household=household, actor=actor)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Seats requested. The trip's organisation will confirm."))
+    return redirect(household)
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def leg_done(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    leg = JourneyLeg.objects.select_related("journey__household", "journey__placement__offer")
+    leg_obj = leg.filter(pk=pk).first()
+    if leg_obj is None:
+        raise Http404
+    try:
+        services.leg_done(leg=leg_obj, actor=actor)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("household-detail", pk=leg_obj.journey.household_id)
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def journey_arrive(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    journey = Journey.objects.select_related("household", "placement__offer").filter(pk=pk).first()
+    if journey is None:
+        raise Http404
+    try:
+        services.journey_arrive(journey=journey, actor=actor)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Arrival confirmed."))
+    return redirect("household-detail", pk=journey.household_id)
+
+
+@staff_view(selectors.trips_visible)
+def crossing_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
+    crossings = BorderCrossing.objects.select_related("status_updated_by")
+    return render(
+        request,
+        "journeys/crossing_list.html",
+        {"crossings": crossings, "form": CrossingStatusForm()},
+    )
+
+
+@require_POST
+@staff_view(lambda a: a.edits_housing)
+def crossing_status(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    crossing = BorderCrossing.objects.filter(pk=pk).first()
+    if crossing is None:
+        raise Http404
+    return form_action(
+        request,
+        CrossingStatusForm(request.POST),
+        lambda data: services.crossing_set_status(crossing=crossing, actor=actor, **data),
+        invalid=_("Choose a status from the list."),
+        done=_("Saved."),
+        back=reverse("crossing-list"),
+    )
