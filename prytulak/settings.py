@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "prytulak.accounts",
     "prytulak.maps",
     "prytulak.journeys",
+    "prytulak.aid",
     "django_tasks",
     "django_tasks_db",
     "django_otp",

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from prytulak.accounts.forms import LoginForm
+from prytulak.aid import views as aid_views
 from prytulak.core import views as core_views
 from prytulak.housing import views as housing_views
 from prytulak.journeys import views as journey_views
@@ -50,6 +51,16 @@ staff_patterns = [
     path("journeys/<int:pk>/arrive/", journey_views.journey_arrive, name="journey-arrive"),
     path("crossings/", journey_views.crossing_list, name="crossing-list"),
     path("crossings/<int:pk>/status/", journey_views.crossing_status, name="crossing-status"),
+    path("aid/", aid_views.aid_home, name="aid-home"),
+    path("aid/donations/new/", aid_views.donation_new, name="donation-new"),
+    path("aid/requests/new/", aid_views.request_new, name="aid-request-new"),
+    path("aid/shipments/new/", aid_views.shipment_new, name="shipment-new"),
+    path("aid/shipments/<int:pk>/", aid_views.shipment_detail, name="shipment-detail"),
+    path("aid/shipments/<int:pk>/manifest/", aid_views.shipment_manifest, name="shipment-manifest"),
+    path("aid/shipments/<int:pk>/step/", aid_views.shipment_step, name="shipment-step"),
+    path("aid/shipments/<int:pk>/deliver/", aid_views.shipment_deliver, name="shipment-deliver"),
+    path("aid/write-off/", aid_views.write_off, name="write-off"),
+    path("aid/reports/<slug:kind>.csv", aid_views.report_csv, name="aid-report"),
     path("matching/", matching_views.run_list, name="matching-runs"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
 ]

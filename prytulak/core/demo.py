@@ -220,6 +220,7 @@ class SeedReport:
     placements: int = 0
     trips: int = 0
     bookings: int = 0
+    shipments: int = 0
 
 
 # Where rides started and where they went in 2022 (towns of the gazetteer).
@@ -298,6 +299,69 @@ def _seed_trips(rng: random.Random, coordinators: dict, report: SeedReport) -> N
                 continue
             report.bookings += 1
             break
+
+
+AID_ITEMS = [  # (name, unit, category, medical)
+    ("Blanket", "pcs", "clothing", False), ("Sleeping bag", "pcs", "clothing", False),
+    ("Power bank", "pcs", "shelter", False), ("Generator 3 kW", "pcs", "shelter", False),
+    ("Canned meat", "box", "food", False), ("Baby formula", "box", "food", False),
+    ("Hygiene kit", "pack", "hygiene", False), ("Diapers", "pack", "hygiene", False),
+    ("Tourniquet (CAT)", "pcs", "medical", True), ("Insulin pens", "box", "medical", True),
+    ("Bandages", "box", "medical", True), ("Paracetamol 500 mg", "box", "medical", True),
+]  # fmt: skip
+AID_RECIPIENTS = [
+    ("Kharkiv Regional Clinical Hospital", "Kharkiv"), ("Shelter at School No. 12", "Zaporizhzhia"),
+    ("Volunteer hub Pryhystok", "Dnipro"), ("Kherson City Hospital", "Kherson"),
+    ("Izium Central Hospital", "Izium"),
+]  # fmt: skip
+
+
+def _seed_aid(rng: random.Random, coordinators: dict, report: SeedReport) -> None:
+    """A warehouse per organisation with donated stock (medical lots with expiry dates, a few
+    expiring soon), open requests from Ukraine and shipments at every stage."""
+    from prytulak.aid import services as aid
+    from prytulak.aid.models import Item, Warehouse
+
+    items = [Item.objects.create(name=n, unit=u, category=c, medical=m) for n, u, c, m in AID_ITEMS]
+    today = timezone.localdate()
+    for key, actor in coordinators.items():
+        if key is None:
+            continue
+        org = actor.organization
+        town = {"PL": "Lublin", "LT": "Vilnius", "DE": "Berlin", "CZ": "Prague"}.get(
+            org.country, "Rzeszów"
+        )
+        warehouse = Warehouse.objects.create(
+            organization=org, name=f"{org.name} store", city=town, country=org.country or "PL"
+        )
+        for _ in range(3):
+            lines = []
+            for item in rng.sample(items, 5):
+                expiry = today + datetime.timedelta(days=rng.choice([20, 45, 200, 400, 700]))
+                lot = f"L{rng.randint(1000, 9999)}" if item.medical else ""
+                lines.append(
+                    aid.Line(item, rng.randint(20, 400), lot, expiry if item.medical else None)
+                )
+            aid.donation_receive(
+                actor=actor, warehouse=warehouse, donor=rng.choice(["Caritas", "Parish", "Company"]),
+                received_on=today - datetime.timedelta(days=rng.randint(1, 60)), lines=lines,
+            )  # fmt: skip
+        for recipient, place in rng.sample(AID_RECIPIENTS, 2):
+            wanted = rng.sample(items, 3)
+            request = aid.request_create(
+                actor=actor, recipient=recipient, place=place, contact="", urgency=rng.randint(1, 3),
+                lines=[(item, rng.randint(10, 60)) for item in wanted],
+            )  # fmt: skip
+            try:
+                shipment = aid.shipment_pack(
+                    actor=actor, warehouse=warehouse, destination=f"{recipient}, {place}",
+                    lines=[(wanted[0], 10)], request=request,
+                )  # fmt: skip
+            except ServiceError:
+                continue
+            report.shipments += 1
+            for _ in range(rng.randint(0, 2)):
+                aid.shipment_advance(actor=actor, shipment=shipment)
 
 
 def _weighted_towns(rng: random.Random) -> dict[str, tuple[list[Place], list[float]]]:
@@ -572,4 +636,5 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
             report.placements += 1
         placements.checkins_schedule(today=today)
         _seed_trips(rng, coordinators, report)
+        _seed_aid(rng, coordinators, report)
     return report

@@ -166,3 +166,29 @@ def test_a_third_organisation_cannot_open_the_placement(client, coordinator_b, o
     )
     client.force_login(coordinator_b)
     assert client.get(reverse("placement-detail", args=[placement.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", [None, "outsider", "viewer_a", "caseworker_b", "driver_a"])
+def test_the_map_endpoints_never_carry_contact_details(client, request, persona, household):
+    """The map shows places and counts only; no level of it carries names or contacts."""
+    from prytulak.housing import placements as placement_services
+
+    offer = make_offer(household.organization)
+    caseworker = request.getfixturevalue("caseworker_a")
+    placement = placement_services.placement_propose(
+        household=household, offer=offer, actor=actor_for(caseworker)
+    )
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    urls = [
+        reverse("map-offers") + "?bbox=-25,34,45,72&zoom=12",
+        reverse("map-households"),
+        reverse("map-crossings"),
+        reverse("map-trips"),
+        reverse("map-route", args=[placement.pk]),
+    ]
+    for url in urls:
+        body = client.get(url).content.decode()
+        for secret in (PHONE, EMAIL, household.lead_name, offer.host.email, "Floriańska"):
+            assert secret not in body, (url, secret)
+    assert not AccessLog.objects.exists()

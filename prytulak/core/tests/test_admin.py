@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from prytulak.conftest import make_household, make_offer
 
-OUR_APPS = {"orgs", "people", "housing", "matching", "audit", "accounts", "journeys"}
+OUR_APPS = {"orgs", "people", "housing", "matching", "audit", "accounts", "journeys", "aid"}
 
 
 def _request():

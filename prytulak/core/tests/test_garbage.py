@@ -240,6 +240,31 @@ def test_trip_booking_decisions_survive_garbage(client, make_trip, coordinator_b
         check(client.post(reverse("booking-decide", args=[booking.pk]), data), data)
 
 
+def test_aid_forms_survive_garbage(client, org_a):
+    from prytulak.aid.models import Item, Shipment, Warehouse
+    from prytulak.conftest import make_member
+    from prytulak.orgs.models import Role
+
+    keeper = make_member(org_a, Role.WAREHOUSE, "garbage_keeper")
+    warehouse = Warehouse.objects.create(organization=org_a, name="W", city="Lublin", country="PL")
+    Item.objects.create(name="Blanket", unit="pcs", category="clothing")
+    shipment = Shipment.objects.create(warehouse=warehouse, destination="Sumy", status="crossed")
+    client.force_login(keeper)
+    line_fields = ["lines-TOTAL_FORMS", "lines-INITIAL_FORMS", "lines-0-item", "lines-0-quantity"]
+    forms = [
+        (reverse("donation-new"), ["warehouse", "donor", "received_on", "note", *line_fields,
+                                   "lines-0-lot", "lines-0-expiry"]),
+        (reverse("aid-request-new"), ["recipient", "place", "contact", "urgency", *line_fields]),
+        (reverse("shipment-new"), ["warehouse", "request", "destination", *line_fields]),
+        (reverse("write-off"), ["warehouse", "item", "lot", "quantity", "reason"]),
+        (reverse("shipment-deliver", args=[shipment.pk]), ["confirmed_by", "note"]),
+        (reverse("shipment-step", args=[shipment.pk]), ["step"]),
+    ]  # fmt: skip
+    for url, fields in forms:
+        for data in garbage_posts(fields):
+            check(client.post(url, data), data)
+
+
 def test_map_requests_survive_garbage(client, db):
     fields = [
         "bbox",

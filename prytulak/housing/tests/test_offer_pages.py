@@ -65,3 +65,24 @@ def test_a_coordinator_verifies_from_the_offer_page(client, coordinator_a, org_a
     assert (check.checked_by, check.document_type) == (coordinator_a, "passport")
     offer.refresh_from_db()
     assert offer.organization == org_a
+
+
+def test_a_caseworker_proposes_an_offer_for_a_waiting_household(client, caseworker_a, org_a):
+    from prytulak.conftest import make_household
+    from prytulak.housing.models import Placement
+
+    offer = make_offer(org_a, beds=3)
+    household = make_household(org_a, name="Waiting Family", people=2)
+    client.force_login(caseworker_a)
+    page = client.get(offer.get_absolute_url())
+    assert "Waiting Family" in page.text  # offered in the household choice
+    response = client.post(reverse("offer-propose", args=[offer.pk]), {"household": household.pk})
+    placement = Placement.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/placements/{placement.pk}/"
+    )
+    assert (placement.household, placement.offer) == (household, offer)
+    refused = client.post(
+        reverse("offer-propose", args=[offer.pk]), {"household": 999999}, follow=True
+    )
+    assert "Choose a waiting household of your organisation." in refused.text

@@ -21,7 +21,8 @@ class Command(BaseCommand):
                 f"Seeded {report.organisations} organisations, {report.users} users, "
                 f"{report.offers} offers, {report.households} households "
                 f"({report.people} people), {report.placements} placements, "
-                f"{report.trips} trips, {report.bookings} bookings."
+                f"{report.trips} trips, {report.bookings} bookings, "
+                f"{report.shipments} aid shipments."
             )
         slugs = ", ".join(slug for _name, slug, _country in ORGANISATIONS)
         self.stdout.write(
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             "  admin                       site administrator (/admin/)\n"
             "  byhelp-coordinator          coordinator of BY_help (demo): sees its own and pooled households\n"
             "  byhelp-caseworker           caseworker: its organisation's households\n"
+            "  byhelp-warehouse            warehouse volunteer: stock, donations, shipments\n"
             "  byhelp-viewer               viewer: no contact details\n"
             f"  <org>-<role> for the other organisations: {slugs}\n"
             "\nOpen http://127.0.0.1:8000/ (Ukrainian: http://127.0.0.1:8000/uk/)\n"
