@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "prytulak.maps",
     "prytulak.journeys",
     "prytulak.aid",
+    "prytulak.assistance",
     "django_tasks",
     "django_tasks_db",
     "django_otp",

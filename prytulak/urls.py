@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from prytulak.accounts.forms import LoginForm
 from prytulak.aid import views as aid_views
+from prytulak.assistance import views as assistance_views
 from prytulak.core import views as core_views
 from prytulak.housing import views as housing_views
 from prytulak.journeys import views as journey_views
@@ -61,6 +62,16 @@ staff_patterns = [
     path("aid/shipments/<int:pk>/deliver/", aid_views.shipment_deliver, name="shipment-deliver"),
     path("aid/write-off/", aid_views.write_off, name="write-off"),
     path("aid/reports/<slug:kind>.csv", aid_views.report_csv, name="aid-report"),
+    path("cases/", assistance_views.dashboard, name="cases"),
+    path("cases/export.csv", assistance_views.dashboard_csv, name="cases-csv"),
+    path("cases/<int:pk>/", assistance_views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/move/", assistance_views.case_move, name="case-move"),
+    path("cases/<int:pk>/assign/", assistance_views.case_assign, name="case-assign"),
+    path("cases/<int:pk>/checklist/", assistance_views.case_checklist, name="case-checklist"),
+    path("cases/<int:pk>/refer/", assistance_views.case_refer, name="case-refer"),
+    path("referrals/<int:pk>/decide/", assistance_views.referral_decide, name="referral-decide"),
+    path("households/<int:pk>/cases/new/", assistance_views.case_new, name="case-new"),
+    path("services/", assistance_views.provider_list, name="provider-list"),
     path("matching/", matching_views.run_list, name="matching-runs"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
 ]

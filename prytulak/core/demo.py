@@ -364,6 +364,34 @@ def _seed_aid(rng: random.Random, coordinators: dict, report: SeedReport) -> Non
                 aid.shipment_advance(actor=actor, shipment=shipment)
 
 
+SERVICES = [  # (name, kind, case types, town, languages)
+    ("Legal clinic for Ukrainians", "lawyer", ["legal_status", "documents"], "Kraków", ["uk", "pl"]),
+    ("Helpline of the Ombudsman", "lawyer", ["legal_status"], "Warsaw", ["uk", "pl", "en"]),
+    ("Szkoła Podstawowa nr 7", "school", ["school"], "Lublin", ["pl", "uk"]),
+    ("Kita Sonnenblume", "kindergarten", ["childcare"], "Berlin", ["de", "uk", "ru"]),
+    ("Polyclinic Žirmūnai", "clinic", ["medical"], "Vilnius", ["lt", "ru", "en"]),
+    ("Psychological first aid (online and in person)", "psychologist", ["psychological"],
+     "Prague", ["uk", "ru", "cs"]),
+    ("Reception centre at the railway station", "reception", [], "Przemyśl", ["pl", "uk", "en"]),
+    ("Volunteer translators", "translator", ["documents"], "Rzeszów", ["uk", "pl", "en"]),
+]  # fmt: skip
+
+
+def _seed_services() -> None:
+    from prytulak.assistance.models import ServiceProvider
+
+    for name, kind, types, town, languages in SERVICES:
+        place = lookup(town)
+        if place is None:
+            continue
+        ServiceProvider.objects.create(
+            name=name, kind=kind, case_types=types, city=place.name, country=place.country,
+            latitude=place.latitude, longitude=place.longitude,
+            languages=[code for code in languages if code in SPOKEN_LANGUAGE_CODES],
+            opening_hours="Mon–Fri 9:00–17:00",
+        )  # fmt: skip
+
+
 def _weighted_towns(rng: random.Random) -> dict[str, tuple[list[Place], list[float]]]:
     towns: dict[str, list[Place]] = {}
     for place in gazetteer().places:
@@ -637,4 +665,5 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
         placements.checkins_schedule(today=today)
         _seed_trips(rng, coordinators, report)
         _seed_aid(rng, coordinators, report)
+        _seed_services()
     return report

@@ -7,5 +7,6 @@ urlpatterns = [
     path("households/", views.households_json, name="map-households"),
     path("crossings/", views.crossings_json, name="map-crossings"),
     path("trips/", views.trips_json, name="map-trips"),
+    path("services/", views.services_json, name="map-services"),
     path("placements/<int:pk>/route/", views.placement_route_json, name="map-route"),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from prytulak.assistance.models import ServiceProvider
 from prytulak.core.decorators import needs_second_step
 from prytulak.housing.models import Placement
 from prytulak.housing.selectors import offers_visible
@@ -150,6 +151,28 @@ def crossings_json(request: HttpRequest) -> JsonResponse:
                     "trips": c.trips_planned,
                 }
                 for c in crossings
+            ]
+        }  # fmt: skip
+    )
+
+
+@require_GET
+def services_json(request: HttpRequest) -> JsonResponse:
+    """The service directory (lawyers, schools, clinics, reception centres…): public entries."""
+    return JsonResponse(
+        {
+            "services": [
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "kind_label": p.get_kind_display(),
+                    "city": p.city,
+                    "lat": p.latitude,
+                    "lon": p.longitude,
+                    "languages": p.languages,
+                    "hours": p.opening_hours,
+                }
+                for p in ServiceProvider.objects.all()[:5000]
             ]
         }  # fmt: skip
     )

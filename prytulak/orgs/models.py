@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     DRIVER = "driver", _("Driver")
     WAREHOUSE = "warehouse", _("Warehouse")
     VIEWER = "viewer", _("Viewer")
+    CHILD_PROTECTION = "child_protection", _("Child protection officer")
 
 
 class Membership(models.Model):

@@ -29,11 +29,12 @@ HOUSEHOLD_SCOPE = {
     Role.COORDINATOR: Scope.POOL,
     Role.CASEWORKER: Scope.ORG,
     Role.VIEWER: Scope.ORG,
+    Role.CHILD_PROTECTION: Scope.ORG,
     Role.DRIVER: Scope.NONE,
     Role.WAREHOUSE: Scope.NONE,
 }
 # Roles that may see contact details and exact addresses of people in their scope.
-SEES_PERSONAL_DATA = {Role.COORDINATOR, Role.CASEWORKER}
+SEES_PERSONAL_DATA = {Role.COORDINATOR, Role.CASEWORKER, Role.CHILD_PROTECTION}
 # Roles that may create and edit housing records.
 EDITS_HOUSING = {Role.COORDINATOR, Role.CASEWORKER}
 # Roles that may verify host offers.

@@ -6,7 +6,17 @@ from django.urls import reverse
 
 from prytulak.conftest import make_household, make_offer
 
-OUR_APPS = {"orgs", "people", "housing", "matching", "audit", "accounts", "journeys", "aid"}
+OUR_APPS = {
+    "orgs",
+    "people",
+    "housing",
+    "matching",
+    "audit",
+    "accounts",
+    "journeys",
+    "aid",
+    "assistance",
+}
 
 
 def _request():

@@ -265,6 +265,29 @@ def test_aid_forms_survive_garbage(client, org_a):
             check(client.post(url, data), data)
 
 
+def test_case_forms_survive_garbage(client, caseworker_a, org_a):
+    from prytulak.assistance import services as case_services
+
+    household = make_household(org_a)
+    case = case_services.case_open(
+        actor=actor_for(caseworker_a), household=household, type="medical", checklist=["x"]
+    )
+    client.force_login(caseworker_a)
+    forms = [
+        (reverse("case-new", args=[household.pk]),
+         ["type", "person", "due_on", "provider", "checklist", "notes"]),
+        (reverse("case-move", args=[case.pk]), ["status", "note"]),
+        (reverse("case-assign", args=[case.pk]), ["user"]),
+        (reverse("case-checklist", args=[case.pk]), ["done"]),
+        (reverse("case-refer", args=[case.pk]), ["to_organization", "consent"]),
+    ]  # fmt: skip
+    for url, fields in forms:
+        for data in garbage_posts(fields):
+            check(client.post(url, data), data)
+    for data in garbage_posts(["q", "kind", "country"]):
+        check(client.get(reverse("provider-list"), data), data)
+
+
 def test_map_requests_survive_garbage(client, db):
     fields = [
         "bbox",

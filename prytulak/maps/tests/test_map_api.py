@@ -230,3 +230,18 @@ def test_trips_are_routes_for_staff_and_hidden_from_the_public(
     assert shown["route"] == [[49.84, 24.03], [49.9528, 23.0914], [50.06, 19.94]]
     assert "4 of 4 seats free" in shown["label"]
     assert "driver" not in shown and "passengers" not in shown
+
+
+def test_the_service_directory_is_on_the_public_map(client, db):
+    from prytulak.assistance.models import ServiceProvider
+
+    ServiceProvider.objects.create(
+        name="Legal clinic for Ukrainians", kind="lawyer", case_types=["legal_status"],
+        city="Kraków", country="PL", latitude=50.06, longitude=19.94, languages=["uk", "pl"],
+    )  # fmt: skip
+    [entry] = client.get(reverse("map-services")).json()["services"]
+    assert (entry["name"], entry["kind"], entry["city"]) == (
+        "Legal clinic for Ukrainians",
+        "lawyer",
+        "Kraków",
+    )

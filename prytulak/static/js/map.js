@@ -130,6 +130,16 @@
     });
   });
 
+  var services = L.layerGroup().addTo(map);
+  layers.addOverlay(services, t.services);
+  getJSON(el.dataset.servicesUrl).then(function (data) {
+    data.services.forEach(function (p) {
+      L.marker([p.lat, p.lon], {
+        icon: L.divIcon({ className: "service-pin kind-" + p.kind, iconSize: L.point(12, 12) })
+      }).bindTooltip(p.name + " — " + p.kind_label + ", " + p.city).addTo(services);
+    });
+  });
+
   if (el.dataset.tripsUrl) {
     var trips = L.layerGroup().addTo(map);
     layers.addOverlay(trips, t.trips);
