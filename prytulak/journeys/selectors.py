@@ -6,14 +6,13 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from prytulak.matching.engine.candidates import chord_to_km, unit_vectors
 from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor, Scope
 from prytulak.people.models import Household
 
 from .models import Booking, BookingStatus, Journey, JourneyAlert, Trip, TripStatus
 from .services import _needs, booking_fit
-
-EARTH_KM = 6371.0
 
 
 def trips_visible(actor: Actor) -> bool:
@@ -49,13 +48,10 @@ def driver_sees_passengers(
     )
 
 
-def _km(lat1, lon1, lat2, lon2):
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(a))
+def _km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from one point to many, with the matching engine's geometry."""
+    here = unit_vectors(np.array([lat]), np.array([lon]))
+    return chord_to_km(np.linalg.norm(unit_vectors(lats, lons) - here, axis=1))
 
 
 def trip_suggestions(*, household: Household, limit: int = 5) -> list[tuple[Trip, float]]:
@@ -78,21 +74,18 @@ def trip_suggestions(*, household: Household, limit: int = 5) -> list[tuple[Trip
         ).select_related("crossing")
         if not booking_fit(trip=t, need=need)
     ]
-    if not trips or household.arrival_latitude is None:
+    lat, lon = household.arrival_latitude, household.arrival_longitude
+    if not trips or lat is None or lon is None:
         return []
     placement = (
         household.placements.filter(status__in=["confirmed", "travelling"])
         .select_related("offer")
         .first()
     )
-    goal = (
-        (placement.offer.latitude, placement.offer.longitude)
-        if placement
-        else (household.arrival_latitude, household.arrival_longitude)
-    )
+    goal = (placement.offer.latitude, placement.offer.longitude) if placement else (lat, lon)
     pickup = _km(
-        household.arrival_latitude,
-        household.arrival_longitude,
+        lat,
+        lon,
         np.array([t.origin_latitude for t in trips]),
         np.array([t.origin_longitude for t in trips]),
     )

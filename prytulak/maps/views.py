@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -108,19 +109,15 @@ def households_json(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"errors": {"__all__": [_("Log in as staff to see this.")]}}, status=403
         )
-    rows = (
+    rows = list(
         Household.objects.filter(scope, status=HouseholdStatus.WAITING)
         .exclude(arrival_latitude__isnull=True)
+        .exclude(arrival_longitude__isnull=True)
         .values_list("arrival_latitude", "arrival_longitude")
     )
-    counts: Counter[tuple[float, float]] = Counter()
-    for lat, lon in rows.iterator():
-        if lat is None or lon is None:
-            continue
-        counts[
-            (round(round(lat / HOUSEHOLD_SNAP) * HOUSEHOLD_SNAP, 6),
-             round(round(lon / HOUSEHOLD_SNAP) * HOUSEHOLD_SNAP, 6))
-        ] += 1  # fmt: skip
+    lats = grid.snap(np.array([lat for lat, _lon in rows], float), HOUSEHOLD_SNAP)
+    lons = grid.snap(np.array([lon for _lat, lon in rows], float), HOUSEHOLD_SNAP)
+    counts = Counter(zip(lats.tolist(), lons.tolist(), strict=True))
     return JsonResponse(
         {
             "level": "staff",

@@ -2,42 +2,29 @@
 same moment: exactly five are packed, the rest are refused, and the stock ends at zero, never
 below. Real processes, on SQLite and PostgreSQL."""
 
-import multiprocessing
-
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from prytulak.aid import services
 from prytulak.aid.models import Shipment, StockMove
 from prytulak.aid.services import Line
+from prytulak.core.testing import race
 from prytulak.orgs.scopes import actor_for
 
 WORKERS = 20
 
 
-def _pack(warehouse_id: int, item_id: int, user_id: int, start, results) -> None:
+def _pack(warehouse_id: int, item_id: int, user_id: int) -> None:
     from django.contrib.auth.models import User
 
     from prytulak.aid.models import Item, Warehouse
-    from prytulak.core.errors import ServiceError
 
-    connections.close_all()
-    start.wait()
-    try:
-        services.shipment_pack(
-            actor=actor_for(User.objects.get(pk=user_id)),
-            warehouse=Warehouse.objects.get(pk=warehouse_id),
-            destination="Kharkiv",
-            lines=[(Item.objects.get(pk=item_id), 10)],
-        )
-        results.put(("ok", ""))
-    except ServiceError as exc:
-        results.put(("refused", " ".join(exc.messages)))
-    except Exception as exc:  # reported, so the test fails with the reason
-        results.put(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        connections.close_all()
+    services.shipment_pack(
+        actor=actor_for(User.objects.get(pk=user_id)),
+        warehouse=Warehouse.objects.get(pk=warehouse_id),
+        destination="Kharkiv",
+        lines=[(Item.objects.get(pk=item_id), 10)],
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -46,19 +33,7 @@ def test_concurrent_shipments_never_oversell(keeper_a, warehouse_a, blankets):
         actor=actor_for(keeper_a), warehouse=warehouse_a, donor="Caritas",
         received_on=timezone.localdate(), lines=[Line(blankets, 50)],
     )  # fmt: skip
-    connections.close_all()
-    ctx = multiprocessing.get_context("fork")
-    start, results = ctx.Event(), ctx.Queue()
-    procs = [
-        ctx.Process(target=_pack, args=(warehouse_a.pk, blankets.pk, keeper_a.pk, start, results))
-        for _ in range(WORKERS)
-    ]
-    for proc in procs:
-        proc.start()
-    start.set()
-    outcomes = [results.get(timeout=120) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=60)
+    outcomes = race(_pack, [(warehouse_a.pk, blankets.pk, keeper_a.pk)] * WORKERS)
     assert [o for o in outcomes if o[0] == "error"] == []
     assert sum(1 for o, _ in outcomes if o == "ok") == 5
     refusals = [m for o, m in outcomes if o == "refused"]

@@ -3,13 +3,11 @@ bed (each already accepted by the host) at the same moment: exactly one succeeds
 are told the beds are no longer available. Real processes, real database connections, on
 SQLite and PostgreSQL alike."""
 
-import multiprocessing
-
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from prytulak.conftest import make_household, make_member, make_offer
+from prytulak.core.testing import race
 from prytulak.housing.models import Placement, PlacementStatus
 from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import actor_for
@@ -17,27 +15,17 @@ from prytulak.orgs.scopes import actor_for
 WORKERS = 20
 
 
-def _confirm(placement_id: int, user_id: int, start, results) -> None:
+def _confirm(placement_id: int, user_id: int) -> None:
     """Runs in a child process with its own database connection."""
     from django.contrib.auth.models import User
 
-    from prytulak.core.errors import ServiceError
     from prytulak.housing import placements
 
-    connections.close_all()  # never share the parent's socket
-    start.wait()
-    try:
-        actor = actor_for(User.objects.get(pk=user_id))
-        placements.placement_accept(
-            placement=Placement.objects.get(pk=placement_id), actor=actor, side="household"
-        )
-        results.put(("ok", ""))
-    except ServiceError as exc:
-        results.put(("refused", " ".join(exc.messages)))
-    except Exception as exc:  # reported, so the test fails with the reason
-        results.put(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        connections.close_all()
+    placements.placement_accept(
+        placement=Placement.objects.get(pk=placement_id),
+        actor=actor_for(User.objects.get(pk=user_id)),
+        side="household",
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -55,16 +43,7 @@ def test_only_one_of_twenty_simultaneous_confirmations_gets_the_last_bed(org_a):
         )
         for i in range(WORKERS)
     ]
-    connections.close_all()
-    ctx = multiprocessing.get_context("fork")
-    start, results = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_confirm, args=(p.pk, user.pk, start, results)) for p in proposals]
-    for proc in procs:
-        proc.start()
-    start.set()
-    outcomes = [results.get(timeout=120) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=60)
+    outcomes = race(_confirm, [(p.pk, user.pk) for p in proposals])
     assert [o for o in outcomes if o[0] == "error"] == []
     assert sum(1 for o, _ in outcomes if o == "ok") == 1
     refusals = [m for o, m in outcomes if o == "refused"]

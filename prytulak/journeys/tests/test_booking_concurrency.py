@@ -2,36 +2,24 @@
 moment: exactly three are booked, the rest are told there are not enough seats. Real
 processes with their own connections, on SQLite and PostgreSQL."""
 
-import multiprocessing
-
 import pytest
-from django.db import connections
 
 from prytulak.conftest import make_household
+from prytulak.core.testing import race
 from prytulak.journeys.models import Booking, BookingStatus
 from prytulak.orgs.scopes import actor_for
 
 WORKERS, SEATS = 20, 3
 
 
-def _book(booking_id: int, user_id: int, start, results) -> None:
+def _book(booking_id: int, user_id: int) -> None:
     from django.contrib.auth.models import User
 
-    from prytulak.core.errors import ServiceError
     from prytulak.journeys import services
 
-    connections.close_all()
-    start.wait()
-    try:
-        actor = actor_for(User.objects.get(pk=user_id))
-        services.booking_confirm(booking=Booking.objects.get(pk=booking_id), actor=actor)
-        results.put(("ok", ""))
-    except ServiceError as exc:
-        results.put(("refused", " ".join(exc.messages)))
-    except Exception as exc:  # reported, so the test fails with the reason
-        results.put(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        connections.close_all()
+    services.booking_confirm(
+        booking=Booking.objects.get(pk=booking_id), actor=actor_for(User.objects.get(pk=user_id))
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -48,18 +36,7 @@ def test_only_three_of_twenty_simultaneous_bookings_get_the_three_seats(
         )
         for i in range(WORKERS)
     ]
-    connections.close_all()
-    ctx = multiprocessing.get_context("fork")
-    start, results = ctx.Event(), ctx.Queue()
-    procs = [
-        ctx.Process(target=_book, args=(b.pk, coordinator_b.pk, start, results)) for b in bookings
-    ]
-    for proc in procs:
-        proc.start()
-    start.set()
-    outcomes = [results.get(timeout=120) for _ in procs]
-    for proc in procs:
-        proc.join(timeout=60)
+    outcomes = race(_book, [(b.pk, coordinator_b.pk) for b in bookings])
     assert [o for o in outcomes if o[0] == "error"] == []
     assert sum(1 for o, _ in outcomes if o == "ok") == SEATS
     refusals = [m for o, m in outcomes if o == "refused"]
