@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "prytulak.journeys",
     "prytulak.aid",
     "prytulak.assistance",
+    "prytulak.api",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django_otp",

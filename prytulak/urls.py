@@ -8,6 +8,8 @@ from django.views.i18n import set_language
 
 from prytulak.accounts.forms import LoginForm
 from prytulak.aid import views as aid_views
+from prytulak.api import views as api_views
+from prytulak.api.core import api
 from prytulak.assistance import views as assistance_views
 from prytulak.core import views as core_views
 from prytulak.housing import views as housing_views
@@ -73,6 +75,8 @@ staff_patterns = [
     path("households/<int:pk>/cases/new/", assistance_views.case_new, name="case-new"),
     path("services/", assistance_views.provider_list, name="provider-list"),
     path("matching/", matching_views.run_list, name="matching-runs"),
+    path("api-keys/", api_views.token_list, name="api-keys"),
+    path("api-keys/<int:pk>/revoke/", api_views.token_revoke, name="api-key-revoke"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
 ]
 
@@ -82,6 +86,7 @@ urlpatterns = [
     path("places/suggest/", core_views.place_suggest, name="place-suggest"),
     path("admin/", admin.site.urls),
     path("api/map/", include("prytulak.maps.urls")),
+    path("api/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from prytulak.api.services import idempotency_keys_purge
 from prytulak.audit.services import retention_purge
 from prytulak.housing.placements import checkins_schedule
 from prytulak.housing.services import offers_expire_and_remind
@@ -18,6 +19,7 @@ def daily() -> dict[str, int]:
         "offers_expired": expired,
         "reconfirm_reminders": reminded,
         "checkins_created": checkins_schedule(),
+        "idempotency_keys_purged": idempotency_keys_purge(),
         **{f"purged_{k}": v for k, v in purged.items()},
     }
 

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from prytulak.housing.models import HostOffer, OfferStatus
@@ -61,6 +62,12 @@ def place_suggest(request: HttpRequest) -> HttpResponse:
 
 
 def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # Programs get the API's error shape, in the caller's language, not a page.
+        return JsonResponse(
+            {"detail": _("Not found, or not yours to see."), "code": "not_found", "errors": {}},
+            status=404,
+        )
     return render(request, "errors/404.html", status=404)
 
 

@@ -100,3 +100,21 @@ def host_response(*, host: Host) -> dict[str, int | None]:
         "answered": answered,
         "rate": round(100 * answered / total) if total else None,
     }
+
+
+def placement_list(*, actor: Actor, status: str = "") -> QuerySet[Placement]:
+    """Placements are seen by the organisations on either side of them."""
+    if not offers_visible(actor):
+        return Placement.objects.none()
+    org = actor.organization.pk
+    qs = Placement.objects.select_related("household__organization", "offer__host").filter(
+        Q(household__organization_id=org) | Q(offer__organization_id=org)
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-pk")
+
+
+def placement_get(*, actor: Actor, pk: int) -> Placement:
+    """The placement if the actor's organisation is on either side; DoesNotExist otherwise."""
+    return placement_list(actor=actor).get(pk=pk)

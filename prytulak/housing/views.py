@@ -193,18 +193,10 @@ def offer_status(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse
 
 
 def _get_placement(actor: Actor, pk: int) -> Placement:
-    """Placements are seen by the organisations on either side of them."""
-    placement = (
-        Placement.objects.select_related("household__organization", "offer__host")
-        .filter(pk=pk)
-        .first()
-    )
-    if placement is None or actor.organization.pk not in (
-        placement.household.organization_id,
-        placement.offer.organization_id,
-    ):
-        raise Http404
-    return placement
+    try:
+        return selectors.placement_get(actor=actor, pk=pk)
+    except Placement.DoesNotExist:
+        raise Http404 from None
 
 
 @staff_view(lambda a: selectors.offers_visible(a))

@@ -16,6 +16,7 @@ OUR_APPS = {
     "journeys",
     "aid",
     "assistance",
+    "api",
 }
 
 

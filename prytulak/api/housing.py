@@ -1,0 +1,175 @@
+"""/api/v1/offers/: the shared pool of host offers."""
+
+import datetime
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from prytulak.audit.log import log_access
+from prytulak.core.errors import NotAllowed
+from prytulak.housing import selectors, services
+from prytulak.housing.forms import HostForm, OfferForm
+from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind, OfferStatus
+
+from .idempotency import idempotent
+from .schemas import (
+    LANGUAGES,
+    Bool,
+    CountryOrBlank,
+    Int,
+    IsoDate,
+    Language,
+    Page,
+    QueryBool,
+    Str,
+    form_data,
+    one_of,
+    path_id,
+    responses,
+    validated,
+)
+
+router = Router(tags=["offers"])
+
+
+class OfferOut(Schema):
+    id: int
+    status: str
+    organization_id: int | None
+    city: str
+    country: str
+    latitude: float
+    longitude: float
+    beds: int
+    available_from: datetime.date
+    available_to: datetime.date | None
+    pets_allowed: bool
+    children_allowed: bool
+    step_free: bool
+    languages: list[str]
+    is_free: bool
+    price_note: str
+    verification: int
+    host_kind: str
+    host_household: str
+    confirmed_until: datetime.date | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_verification(obj) -> int:  # noqa: ANN001
+        if isinstance(obj, dict):
+            return obj["verification"]
+        return obj.host.verification
+
+    @staticmethod
+    def resolve_host_kind(obj) -> str:  # noqa: ANN001
+        if isinstance(obj, dict):
+            return obj["host_kind"]
+        return obj.host.kind
+
+    @staticmethod
+    def resolve_host_household(obj) -> str:  # noqa: ANN001
+        if isinstance(obj, dict):
+            return obj["host_household"]
+        return obj.host.household_type
+
+
+class HostContactOut(Schema):
+    name: str
+    email: str
+    phone: str
+    address: str
+
+
+class OfferDetailOut(OfferOut):
+    notes: str
+    contact: HostContactOut | None = Field(
+        None, description="Only for the organisation that verifies the host; each read is logged."
+    )
+
+
+class OfferFilter(Schema):
+    q: str = Field("", max_length=100)
+    status: one_of(["", *OfferStatus.values]) = ""  # type: ignore[valid-type]
+    country: CountryOrBlank = ""
+    min_beds: int | None = Field(None, ge=1, le=1000)
+    pets: QueryBool = None
+    children: QueryBool = None
+    step_free: QueryBool = None
+    language: one_of(["", *LANGUAGES]) = ""  # type: ignore[valid-type]
+    available_on: IsoDate | None = None
+
+
+class HostIn(Schema):
+    kind: one_of(HostKind.values)  # type: ignore[valid-type]
+    household_type: one_of(HostHousehold.values)  # type: ignore[valid-type]
+    name: Str = Field(..., min_length=1, max_length=200)
+    email: Str = Field(..., min_length=3, max_length=254, examples=["host@example.org"])
+    phone: Str = Field("", max_length=40)
+
+
+class OfferIn(Schema):
+    host: HostIn
+    city: Str = Field(..., min_length=1, max_length=200, examples=["Kraków"])
+    country: CountryOrBlank = ""
+    address: Str = Field("", max_length=300)
+    beds: Int = Field(..., ge=1, le=MAX_BEDS)
+    available_from: IsoDate
+    available_to: IsoDate | None = None
+    pets_allowed: Bool = False
+    children_allowed: Bool = True
+    step_free: Bool = False
+    languages: list[Language] = Field(..., min_length=1, max_length=20, examples=[["uk", "pl"]])
+    is_free: Bool = True
+    price_note: Str = Field("", max_length=200)
+    notes: Str = Field("", max_length=2000)
+
+
+def detail(request: HttpRequest, offer) -> dict:  # noqa: ANN001
+    actor = request.actor  # type: ignore[attr-defined]
+    out = OfferDetailOut.from_orm(offer).model_dump(mode="json")
+    if selectors.offer_sees_contact(actor=actor, offer=offer):
+        host = offer.host
+        out["contact"] = {
+            "name": host.name,
+            "email": host.email or "",
+            "phone": host.phone or "",
+            "address": offer.address or "",
+        }
+        log_access(
+            actor=actor,
+            obj=host,
+            action="host.contact_viewed",
+            fields=["name", "email", "phone", "address"],
+            reason=_("API"),
+        )
+    return out
+
+
+@router.get("", response=responses(list[OfferOut]), summary="List offers")
+@paginate(Page)
+def offer_list(request: HttpRequest, filters: Query[OfferFilter]):  # noqa: ANN201
+    return selectors.offer_list(actor=request.actor, **filters.dict())  # type: ignore[attr-defined]
+
+
+@router.get("{offer_id}", response=responses(OfferDetailOut), summary="One offer")
+def offer_get(request: HttpRequest, offer_id: int = path_id()):  # noqa: ANN201
+    return Status(200, detail(request, selectors.offer_get(actor=request.actor, pk=offer_id)))  # type: ignore[attr-defined]
+
+
+@router.post("", response=responses(OfferDetailOut, 201), summary="Add an offer")
+@idempotent
+def offer_create(request: HttpRequest, payload: OfferIn):  # noqa: ANN201
+    actor = request.actor  # type: ignore[attr-defined]
+    if not actor.edits_housing:
+        raise NotAllowed
+    values = payload.dict()
+    host_form = validated(HostForm(form_data(values.pop("host"))))
+    offer_form = validated(OfferForm(form_data(values)))
+    with transaction.atomic():
+        host = services.host_create(data=host_form.cleaned_data)
+        offer = services.offer_create(host=host, data=offer_form.offer_data(), actor=actor)
+    return Status(201, detail(request, offer))

@@ -1,0 +1,61 @@
+"""/api/v1/matching-runs/: start a run (a background job) and follow its progress."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from prytulak.matching import runs
+from prytulak.matching.forms import RunForm
+from prytulak.matching.models import MatchingRun, RunScope
+
+from .idempotency import idempotent
+from .schemas import CountryOrBlank, Page, form_data, one_of, path_id, responses, validated
+
+router = Router(tags=["matching"])
+
+
+class RunOut(Schema):
+    id: int
+    scope: str
+    country: str
+    status: str
+    progress: int = Field(..., description="Percent done.")
+    stage: str
+    summary: dict[str, Any]
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+class RunIn(Schema):
+    scope: one_of(RunScope.values)  # type: ignore[valid-type]
+    country: CountryOrBlank = Field("", description="Required when scope is “country”.")
+
+
+def _runs(request: HttpRequest):  # noqa: ANN202
+    return MatchingRun.objects.filter(organization=request.actor.organization)  # type: ignore[attr-defined]
+
+
+@router.get("", response=responses(list[RunOut]), summary="List matching runs")
+@paginate(Page)
+def run_list(request: HttpRequest):  # noqa: ANN201
+    return _runs(request).order_by("-created_at", "-pk")
+
+
+@router.get("{run_id}", response=responses(RunOut), summary="One run and its progress")
+def run_get(request: HttpRequest, run_id: int = path_id()):  # noqa: ANN201
+    return Status(200, _runs(request).get(pk=run_id))
+
+
+@router.post("", response=responses(RunOut, 202), summary="Start a matching run")
+@idempotent
+def run_start(request: HttpRequest, payload: RunIn):  # noqa: ANN201
+    form = validated(RunForm(form_data(payload.dict())))
+    run = runs.run_start(
+        actor=request.actor,  # type: ignore[attr-defined]
+        scope=form.cleaned_data["scope"],
+        country=form.cleaned_data["country"],
+    )
+    return Status(202, RunOut.from_orm(run).model_dump(mode="json"))
