@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "prytulak.aid",
     "prytulak.assistance",
     "prytulak.api",
+    "prytulak.sheets",
     "ninja",
     "django_tasks",
     "django_tasks_db",

@@ -17,6 +17,7 @@ from prytulak.journeys import views as journey_views
 from prytulak.maps import views as map_views
 from prytulak.matching import views as matching_views
 from prytulak.people import views as people_views
+from prytulak.sheets import views as sheet_views
 
 staff_patterns = [
     path("", core_views.staff_home, name="staff-home"),
@@ -75,6 +76,10 @@ staff_patterns = [
     path("households/<int:pk>/cases/new/", assistance_views.case_new, name="case-new"),
     path("services/", assistance_views.provider_list, name="provider-list"),
     path("matching/", matching_views.run_list, name="matching-runs"),
+    path("import/", sheet_views.import_upload, name="import-upload"),
+    path("import/<int:pk>/", sheet_views.import_detail, name="import-detail"),
+    path("import/<int:pk>/start/", sheet_views.import_start, name="import-start"),
+    path("import/<int:pk>/rows.csv", sheet_views.import_report, name="import-report"),
     path("api-keys/", api_views.token_list, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", api_views.token_revoke, name="api-key-revoke"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),

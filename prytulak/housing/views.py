@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from prytulak.audit.log import log_access
+from prytulak.core.csv_export import table_response
 from prytulak.core.decorators import staff_view
 from prytulak.core.errors import ServiceError
 from prytulak.core.forms import valid_filters, yes_no
@@ -51,6 +52,28 @@ def offer_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
         children=yes_no(f.get("children")),
         available_on=f.get("available_on"),
     )
+    if request.GET.get("export") in ("csv", "xlsx"):
+        # The shared pool without any host's name or contact: safe to pass around.
+        header = [_("Offer"), _("Status"), _("Town or city"), _("Country"), _("Beds"),
+                  _("Available from"), _("Available until"), _("Pets welcome"),
+                  _("Children welcome"), _("Languages"), _("Notes")]  # fmt: skip
+        rows = (
+            [
+                o.pk,
+                o.get_status_display(),
+                o.city,
+                o.country,
+                o.beds,
+                o.available_from,
+                o.available_to or "",
+                o.pets_allowed,
+                o.children_allowed,
+                ", ".join(o.languages),
+                o.notes,
+            ]  # fmt: skip
+            for o in offers[:20000]
+        )
+        return table_response(request.GET["export"], "offers", header, rows)
     return render_list(request, "housing/offer_list.html", {"form": form, "object_list": offers})
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from prytulak.audit import services as audit_services
 from prytulak.audit.log import log_access
+from prytulak.core.csv_export import table_response
 from prytulak.core.decorators import staff_view
 from prytulak.core.errors import ServiceError
 from prytulak.core.forms import valid_filters, yes_no
@@ -23,7 +24,7 @@ from .forms import (
     SharingForm,
     members_from_formset,
 )
-from .models import Household, Person
+from .models import ENCRYPTED_HOUSEHOLD_FIELDS, Household, Person
 
 
 def _sees_households(actor: Actor) -> bool:
@@ -50,6 +51,25 @@ def household_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
         with_children=yes_no(f.get("children")),
         with_pets=yes_no(f.get("pets")),
     )
+    if request.GET.get("export") in ("csv", "xlsx"):
+        # Needs and sizes for planning; names and contacts stay in the system.
+        header = [_("Household"), _("Status"), _("People"), _("Children"), _("Pets"),
+                  _("Arrival place"), _("Arrival date"), _("Languages"), _("Priority")]  # fmt: skip
+        rows = (
+            [
+                h.pk,
+                h.get_status_display(),
+                h.member_count,  # type: ignore[attr-defined]
+                h.child_count,  # type: ignore[attr-defined]
+                h.pets,
+                h.arrival_place,
+                h.arrival_date,
+                ", ".join(h.languages),
+                h.priority,
+            ]  # fmt: skip
+            for h in households.defer(*ENCRYPTED_HOUSEHOLD_FIELDS)[:20000]
+        )
+        return table_response(request.GET["export"], "households", header, rows)
     return render_list(
         request, "people/household_list.html", {"form": form, "object_list": households}
     )

@@ -8,6 +8,7 @@ No network access: everything comes from data files installed with the packages.
 from __future__ import annotations
 
 import bisect
+import difflib
 import functools
 import json
 import re
@@ -82,6 +83,22 @@ class Gazetteer:
                 if country is None or place.country == country:
                     return place
         return None
+
+    def closest(self, query: str, cutoff: float = 0.84) -> Place | None:
+        """The most populous place whose name is within a typo of `query` (“Warszwa”,
+        “Krakuw”), looking only at names that share its first two letters."""
+        key = fold(query.split(",", 1)[0])
+        if len(key) < 4:
+            return None
+        start = bisect.bisect_left(self._keys, key[:2])
+        names = []
+        for name in self._keys[start:]:
+            if not name.startswith(key[:2]):
+                break
+            names.append(name)
+        matches = difflib.get_close_matches(key, names, n=5, cutoff=cutoff)
+        places = [self.places[i] for name in matches for i in self._index[name]]
+        return max(places, key=lambda p: p.population, default=None)
 
     def suggest(self, prefix: str, country: str | None = None, limit: int = 8) -> list[Place]:
         """Places whose name starts with `prefix`, most populous first, each at most once."""
