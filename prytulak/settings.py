@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "prytulak.assistance",
     "prytulak.api",
     "prytulak.sheets",
+    "prytulak.notify",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -189,6 +190,13 @@ STORAGES = {
         )
     },
 }
+
+# Telegram bot (optional): the token from @BotFather, the bot's username, and the secret
+# Telegram sends with each webhook call (register it with setWebhook, see docs/deployment.md).
+TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_BOT_NAME = os.getenv("TELEGRAM_BOT_NAME", "prytulak_bot")
+TELEGRAM_WEBHOOK_SECRET = envsecret("TELEGRAM_WEBHOOK_SECRET", "")
+TELEGRAM_API_URL = os.getenv("TELEGRAM_API_URL", "https://api.telegram.org")
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")

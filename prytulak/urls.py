@@ -16,6 +16,7 @@ from prytulak.housing import views as housing_views
 from prytulak.journeys import views as journey_views
 from prytulak.maps import views as map_views
 from prytulak.matching import views as matching_views
+from prytulak.notify.views import telegram_webhook
 from prytulak.people import views as people_views
 from prytulak.sheets import views as sheet_views
 
@@ -92,6 +93,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/map/", include("prytulak.maps.urls")),
     path("api/", api.urls),
+    path("telegram/webhook/", telegram_webhook, name="telegram-webhook"),
 ]
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),

@@ -10,6 +10,7 @@ from prytulak.audit.services import retention_purge
 from prytulak.housing.placements import checkins_schedule
 from prytulak.housing.services import offers_expire_and_remind
 from prytulak.journeys.services import journeys_check_late
+from prytulak.notify.services import checkins_due
 
 
 def daily() -> dict[str, int]:
@@ -19,6 +20,7 @@ def daily() -> dict[str, int]:
         "offers_expired": expired,
         "reconfirm_reminders": reminded,
         "checkins_created": checkins_schedule(),
+        "checkin_reminders": checkins_due(),
         "idempotency_keys_purged": idempotency_keys_purge(),
         **{f"purged_{k}": v for k, v in purged.items()},
     }

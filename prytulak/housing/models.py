@@ -296,6 +296,7 @@ class CheckIn(models.Model):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="checkins")
     due_on = models.DateField(_("due"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -90,10 +90,17 @@ def placement_propose(
     with transaction.atomic():
         placement.save()
         PlacementEvent.objects.create(placement=placement, to_status=S.PROPOSED, by=actor.user)
+        transaction.on_commit(lambda: _notify_proposal(placement.pk))
         Household.objects.filter(
             pk=household.pk, status__in=[HouseholdStatus.NEW, HouseholdStatus.WAITING]
         ).update(status=HouseholdStatus.PROPOSED)
     return placement
+
+
+def _notify_proposal(placement_id: int) -> None:
+    from prytulak.notify.tasks import proposal_task
+
+    proposal_task.enqueue(placement_id)
 
 
 def acts_for(*, actor: Actor, placement: Placement, side: str) -> bool:

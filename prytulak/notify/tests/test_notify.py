@@ -1,0 +1,196 @@
+"""E-mail and Telegram notifications, in the recipient's language. Telegram is a fake Bot
+API on 127.0.0.1 that records what the bot sends: no test reaches the internet."""
+
+import datetime
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from prytulak.conftest import make_offer
+from prytulak.housing import placements
+from prytulak.housing.models import CheckIn, PlacementStatus
+from prytulak.notify import services, telegram
+from prytulak.notify.models import TelegramLink
+from prytulak.orgs.scopes import actor_for
+
+TOKEN = "123456:TEST-token"
+SECRET = "webhook-secret-for-tests"
+
+
+class FakeBotApi(BaseHTTPRequestHandler):
+    calls: list = []
+
+    def do_POST(self):  # noqa: N802
+        method = self.path.rsplit("/", 1)[-1]
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode() if length else ""
+        try:
+            payload = json.loads(raw) if raw.startswith("{") else {}
+        except ValueError:
+            payload = {}
+        if not payload and raw:
+            from urllib.parse import parse_qsl
+
+            payload = dict(parse_qsl(raw))
+        FakeBotApi.calls.append((self.path, method, payload))
+        if method == "getMe":
+            result = {
+                "id": 123456,
+                "is_bot": True,
+                "first_name": "Prytulak",
+                "username": "prytulak_bot",
+            }
+        elif method == "sendMessage":
+            result = {
+                "message_id": len(FakeBotApi.calls),
+                "date": 0,
+                "chat": {"id": int(payload.get("chat_id", 0)), "type": "private"},
+                "text": payload.get("text", ""),
+            }
+        else:
+            result = True
+        body = json.dumps({"ok": True, "result": result}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def bot_api(settings):
+    FakeBotApi.calls = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeBotApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.TELEGRAM_BOT_TOKEN = TOKEN
+    settings.TELEGRAM_WEBHOOK_SECRET = SECRET
+    settings.TELEGRAM_API_URL = f"http://127.0.0.1:{server.server_port}"
+    yield FakeBotApi.calls
+    server.shutdown()
+
+
+def sent(calls):
+    return [(int(p["chat_id"]), p["text"]) for _path, m, p in calls if m == "sendMessage"]
+
+
+def update(chat, text, language="uk"):
+    return {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "T", "language_code": language},
+            "text": text,
+        },
+    }
+
+
+def post(client, data, secret=SECRET):
+    return client.post(
+        "/telegram/webhook/",
+        json.dumps(data),
+        content_type="application/json",
+        HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_test_connection_in_worker")
+def test_a_host_links_telegram_and_gets_the_proposal_in_their_language(
+    client, bot_api, org_a, coordinator_a, household_a, django_capture_on_commit_callbacks
+):
+    offer = make_offer(org_a, beds=4)
+    offer.host.preferred_language = "pl"
+    offer.host.save()
+    # The host opens the deep link from our e-mail: the bot links their chat.
+    token = telegram.link_for(offer.host).split("start=")[1]
+    assert post(client, update(555, f"/start {token}", "pl")).status_code == 200
+    assert sent(bot_api) == [
+        (555, "Gotowe: propozycje i kontrole dla Twojej oferty przyjdą tutaj.")
+    ]
+    assert TelegramLink.objects.get(chat_id=555).host == offer.host
+    # A proposal: e-mail in Polish, and the same news in Telegram.
+    with django_capture_on_commit_callbacks(execute=True):
+        placement = placements.placement_propose(
+            household=household_a, offer=offer, actor=actor_for(coordinator_a)
+        )
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [offer.host.email]
+    assert mail.outbox[0].subject == "Rodzina może u Ciebie zamieszkać"
+    assert "Kraków" in mail.outbox[0].body and household_a.lead_name not in mail.outbox[0].body
+    assert f"{placement.beds}" in mail.outbox[0].body
+    news = sent(bot_api)[-1]
+    assert news[0] == 555 and news[1].startswith("Nowa propozycja dla Twojej oferty w Kraków")
+    assert all(call[0].startswith(f"/bot{TOKEN}/") for call in bot_api)
+
+
+@pytest.mark.django_db
+def test_the_bot_answers_commands_in_the_senders_language_and_refuses_bad_links(client, bot_api):
+    post(client, update(7, "/need", "uk"))
+    post(client, update(8, "/offer", "ru"))
+    post(client, update(9, "/start not-a-real-token", "de"))
+    post(client, update(10, "hello", "be"))
+    replies = dict(sent(bot_api))
+    assert replies[7].startswith("Попросіть про житло тут: http://127.0.0.1:8000/uk/")
+    assert "/ru/" in replies[8] and replies[8].startswith("Предложите жильё здесь")
+    assert replies[9].startswith("Dieser Link ist nicht mehr gültig")
+    assert "/offer" in replies[10] and "Прытулак" in replies[10]
+    assert TelegramLink.objects.count() == 0
+    # Without Telegram's secret header the webhook does nothing.
+    assert post(client, update(11, "/need"), secret="wrong").status_code == 403
+    assert 11 not in dict(sent(bot_api))
+    assert post(client, {"garbage": True}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_check_in_due_mails_the_caseworker_once_and_asks_the_host(
+    bot_api, org_a, caseworker_a, coordinator_a, household_a
+):
+    caseworker_a.email = "andriy@example.org"
+    caseworker_a.save()
+    offer = make_offer(org_a, beds=4)
+    TelegramLink.objects.create(chat_id=77, host=offer.host, language="uk")
+    placement = placements.placement_propose(
+        household=household_a, offer=offer, actor=actor_for(caseworker_a)
+    )
+    placement.status = PlacementStatus.ARRIVED
+    placement.arrived_at = timezone.now() - datetime.timedelta(days=7)
+    placement.save()
+    checkin = CheckIn.objects.create(placement=placement, due_on=timezone.localdate())
+    assert services.checkins_due() == 1
+    assert services.checkins_due() == 0  # once only
+    message = mail.outbox[-1]
+    assert message.to == ["andriy@example.org"]
+    # BY_help test is in Poland: its staff get Polish.
+    assert message.subject == f"Kontrola do wykonania: zakwaterowanie #{placement.pk}"
+    assert f"/staff/placements/{placement.pk}/" in message.body
+    assert sent(bot_api)[-1] == (
+        77,
+        "Як справи з вашими гостями? Відповідайте тут або зателефонуйте своїй організації, якщо щось не так.",
+    )
+    checkin.refresh_from_db()
+    assert checkin.reminded_at is not None
+
+
+@pytest.mark.django_db
+def test_without_a_token_nothing_goes_to_telegram(settings, org_a, coordinator_a, household_a):
+    settings.TELEGRAM_BOT_TOKEN = ""
+    offer = make_offer(org_a, beds=4)
+    TelegramLink.objects.create(chat_id=1, host=offer.host)
+    placement = placements.placement_propose(
+        household=household_a, offer=offer, actor=actor_for(coordinator_a)
+    )
+    services.proposal_to_host(placement.pk)  # would raise if it tried the real API
+    assert len(mail.outbox) == 1
