@@ -34,15 +34,13 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, detail: str, code: str = "", errors=None):
-    return api.create_response(
-        request, {"detail": detail, "code": code, "errors": errors or {}}, status=status
-    )
-
-
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return api.create_response(request, exc.body, status=exc.status)
+
+
+def _error(request: HttpRequest, status: int, detail: str, code: str = "", errors=None):
+    return _api_error(request, ApiError(status, detail, code, errors))
 
 
 @api.exception_handler(ServiceError)

@@ -11,7 +11,7 @@ from prytulak.audit.log import log_access
 from prytulak.core.errors import NotAllowed
 from prytulak.people import selectors, services
 from prytulak.people.forms import HouseholdForm, MemberCountsForm
-from prytulak.people.models import HouseholdStatus
+from prytulak.people.models import CHILD_BANDS, HouseholdStatus
 
 from .errors import ApiError
 from .idempotency import idempotent
@@ -72,7 +72,7 @@ class HouseholdOut(Schema):
         count = getattr(obj, "child_count", None)
         if count is not None:
             return count
-        return sum(m.age_band in {"0-4", "5-13", "14-17"} for m in obj.members.all())
+        return sum(m.age_band in CHILD_BANDS for m in obj.members.all())
 
 
 class ContactOut(Schema):

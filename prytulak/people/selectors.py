@@ -3,7 +3,7 @@ from django.db.models import Count, Q, QuerySet
 from prytulak.core.privacy import email_index, normalise_phone, phone_index
 from prytulak.orgs.scopes import Actor, Scope
 
-from .models import Household, ShareLevel
+from .models import CHILD_BANDS, Household, ShareLevel
 
 SHARED = [ShareLevel.SUMMARY, ShareLevel.FULL]
 
@@ -43,7 +43,7 @@ def household_list(
         .annotate(
             member_count=Count("members", distinct=True),
             child_count=Count(
-                "members", filter=Q(members__age_band__in=["0-4", "5-13", "14-17"]), distinct=True
+                "members", filter=Q(members__age_band__in=CHILD_BANDS), distinct=True
             ),
         )
         .order_by("-created_at", "-pk")

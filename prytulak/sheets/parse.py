@@ -10,10 +10,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
-import phonenumbers
 from django.utils.translation import gettext as _
 
 from prytulak.core.choices import SPOKEN_LANGUAGE_CODES
+from prytulak.core.privacy import DEFAULT_PHONE_REGION, normalise_phone
 from prytulak.places.geocoder import Place, fold, gazetteer
 
 # Number words people write instead of digits, in the languages of the sheets we saw.
@@ -106,22 +106,18 @@ def people(text: str) -> People:
     return result
 
 
-def phone(text: str, region: str = "UA") -> str:
+def phone(text: str, region: str = DEFAULT_PHONE_REGION) -> str:
     """A phone in the local formats people type (“067 123 45 67”, “0048 600-100-200”,
-    “380501234567”) as E.164; `region` is the country a number without a code belongs to."""
+    “380501234567”) as E.164; `region` is the country a number without a code belongs to.
+    The same normalisation as the blind index, but a number it cannot read is an error."""
     raw = str(text).strip()
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
     digits = re.sub(r"\D", "", raw)
-    if not raw.startswith("+") and len(digits) >= 11:
+    if not raw.startswith(("+", "00")) and len(digits) >= 11:
         raw = "+" + digits  # a full international number typed without the plus
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_possible_number(number):
+    number = normalise_phone(raw, region)
+    if not number.startswith("+"):
         raise ValueError(_("“%(text)s” is not a phone number we can read.") % {"text": text})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[./\-](\d{1,2})(?:[./\-](\d{2,4}))?")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -125,19 +126,30 @@ def _form_errors(*forms: Any) -> list[str]:
     return messages
 
 
-def _offer_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
-    errors: list[str] = []
+class _Cells:
+    """One row's values, read by the parsers; each value that cannot be read leaves its
+    message and its field's name behind."""
 
-    def read(name: str, reader, default=None):  # noqa: ANN001, ANN202
-        raw = values.get(name, "")
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+        self.errors: list[str] = []
+        self.failed: set[str] = set()
+
+    def read(self, name: str, reader: Callable[[str], Any], default: Any = None) -> Any:
+        raw = self.values.get(name, "")
         if not raw:
             return default
         try:
             return reader(raw)
         except ValueError as exc:
-            errors.append(str(exc))
+            self.errors.append(str(exc))
+            self.failed.add(name)
             return default
 
+
+def _offer_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
+    cells = _Cells(values)
+    read, errors = cells.read, cells.errors
     place = read("city", parse.place)
     phone = read("phone", parse.phone, "")
     host = {
@@ -176,20 +188,9 @@ def _offer_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
 
 
 def _household_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
-    errors: list[str] = []
-    failed: set[str] = set()  # fields whose own message is already given
-
-    def read(name: str, reader, default=None):  # noqa: ANN001, ANN202
-        raw = values.get(name, "")
-        if not raw:
-            return default
-        try:
-            return reader(raw)
-        except ValueError as exc:
-            errors.append(str(exc))
-            failed.add(name)
-            return default
-
+    cells = _Cells(values)
+    # `failed`: fields whose own message is already given, so the form's is dropped.
+    read, errors, failed = cells.read, cells.errors, cells.failed
     people = read("people", parse.people)
     place = read("arrival_place", parse.place)
     if place and place[1]:

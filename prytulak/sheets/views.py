@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -75,8 +76,6 @@ def import_start(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse
     try:
         services.import_start(actor=actor, job=job)
     except ServiceError as exc:
-        from django.contrib import messages
-
         messages.error(request, " ".join(exc.messages))
     return redirect(job)
 
