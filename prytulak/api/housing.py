@@ -8,8 +8,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from prytulak.audit.log import log_access
-from prytulak.core.errors import NotAllowed
 from prytulak.housing import selectors, services
 from prytulak.housing.forms import HostForm, OfferForm
 from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind, OfferStatus
@@ -131,21 +129,14 @@ class OfferIn(Schema):
 def detail(request: HttpRequest, offer) -> dict:  # noqa: ANN001
     actor = request.actor  # type: ignore[attr-defined]
     out = OfferDetailOut.from_orm(offer).model_dump(mode="json")
-    if selectors.offer_sees_contact(actor=actor, offer=offer):
-        host = offer.host
+    host = selectors.offer_contact(actor=actor, offer=offer, reason=_("API"))
+    if host is not None:
         out["contact"] = {
             "name": host.name,
             "email": host.email or "",
             "phone": host.phone or "",
             "address": offer.address or "",
         }
-        log_access(
-            actor=actor,
-            obj=host,
-            action="host.contact_viewed",
-            fields=["name", "email", "phone", "address"],
-            reason=_("API"),
-        )
     return out
 
 
@@ -164,8 +155,7 @@ def offer_get(request: HttpRequest, offer_id: int = path_id()):  # noqa: ANN201
 @idempotent
 def offer_create(request: HttpRequest, payload: OfferIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
-    if not actor.edits_housing:
-        raise NotAllowed
+    actor.require("offer.create")
     values = payload.dict()
     host_form = validated(HostForm(form_data(values.pop("host"))))
     offer_form = validated(OfferForm(form_data(values)))

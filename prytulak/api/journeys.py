@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from prytulak.core.errors import NotAllowed
 from prytulak.journeys import selectors, services
 from prytulak.journeys.forms import TripForm
 from prytulak.journeys.models import Luggage, Trip
@@ -116,8 +115,7 @@ def trip_get(request: HttpRequest, trip_id: int = path_id()):  # noqa: ANN201
 @idempotent
 def trip_create(request: HttpRequest, payload: TripIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
-    if actor.role not in services.OFFERS_TRIPS:
-        raise NotAllowed
+    actor.require("trip.create")
     form = validated(TripForm(form_data(payload.dict())))
     trip = services.trip_create(actor=actor, data=form.trip_data())
     return Status(201, TripOut.from_orm(_trip(request, trip.pk)).model_dump(mode="json"))

@@ -35,7 +35,9 @@ class RunIn(Schema):
 
 
 def _runs(request: HttpRequest):  # noqa: ANN202
-    return MatchingRun.objects.filter(organization=request.actor.organization)  # type: ignore[attr-defined]
+    actor = request.actor  # type: ignore[attr-defined]
+    actor.require("matching.run")  # runs show the pool's figures: coordinators only
+    return MatchingRun.objects.filter(organization=actor.organization)
 
 
 @router.get("", response=responses(list[RunOut]), summary="List matching runs")

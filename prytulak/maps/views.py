@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET
 from prytulak.assistance.models import ServiceProvider
 from prytulak.core.decorators import needs_second_step
 from prytulak.housing.models import Placement
-from prytulak.housing.selectors import offers_visible
 from prytulak.journeys.models import BorderCrossing, TripStatus
 from prytulak.journeys.selectors import trip_list
 from prytulak.orgs.scopes import Actor, actor_for
@@ -39,7 +38,7 @@ def _staff(request: HttpRequest) -> Actor | None:
     if not request.user.is_authenticated:
         return None
     actor = actor_for(request.user)
-    if actor is None or not offers_visible(actor):
+    if actor is None or not actor.can("offer.list"):
         return None
     if needs_second_step(request, actor):
         return None
@@ -220,13 +219,7 @@ def placement_route_json(request: HttpRequest, pk: int) -> JsonResponse:
         if actor
         else None
     )
-    if (
-        actor is None
-        or placement is None
-        or not actor.sees_personal_data
-        or actor.organization.pk
-        not in (placement.household.organization_id, placement.offer.organization_id)
-    ):
+    if actor is None or placement is None or not actor.can("placement.route", placement):
         raise Http404
     household, offer = placement.household, placement.offer
     stops = []

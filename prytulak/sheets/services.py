@@ -41,8 +41,7 @@ class RowError(ValueError):
 
 
 def import_upload(*, actor: Actor, kind: str, name: str, data: bytes) -> ImportJob:
-    if not actor.edits_housing:
-        raise NotAllowed
+    actor.require("import.run")
     if kind not in ImportKind.values:
         raise ServiceError(_("Choose what the file holds."), code="kind")
     try:
@@ -67,8 +66,7 @@ def import_upload(*, actor: Actor, kind: str, name: str, data: bytes) -> ImportJ
 
 
 def _own(actor: Actor, job: ImportJob) -> None:
-    if not actor.edits_housing or job.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("import.run", job)
 
 
 def import_map(*, actor: Actor, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
