@@ -66,7 +66,9 @@ def _too_deep(value: Any) -> bool:
     stack = [(value, 1)]
     while stack:  # a loop, not recursion: the point is to survive any depth
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
         if children and depth > MAX_UPDATE_DEPTH:
             return True
         stack.extend((child, depth + 1) for child in children)

@@ -21,9 +21,7 @@ def behind_proxy(settings):
 
 def log_in(username, password, client_address=None):
     extra = {"HTTP_X_FORWARDED_FOR": client_address} if client_address else {}
-    return Client().post(
-        reverse("login"), {"username": username, "password": password}, **extra
-    )
+    return Client().post(reverse("login"), {"username": username, "password": password}, **extra)
 
 
 def test_failures_from_one_client_lock_neither_other_clients_nor_the_user_elsewhere(

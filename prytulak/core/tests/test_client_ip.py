@@ -21,9 +21,7 @@ def test_a_client_that_is_not_a_trusted_proxy_cannot_choose_its_address(rf, sett
     assert client_ip(request(rf, "198.51.100.7", "1.2.3.4")) == "198.51.100.7"
 
 
-def test_behind_the_proxy_the_address_it_saw_is_used_and_a_spoofed_first_hop_ignored(
-    rf, settings
-):
+def test_behind_the_proxy_the_address_it_saw_is_used_and_a_spoofed_first_hop_ignored(rf, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     assert client_ip(request(rf, "10.0.0.2", "203.0.113.5")) == "203.0.113.5"
     assert client_ip(request(rf, "10.0.0.2", "1.2.3.4, 203.0.113.5")) == "203.0.113.5"
@@ -34,9 +32,8 @@ def test_behind_the_proxy_the_address_it_saw_is_used_and_a_spoofed_first_hop_ign
 def test_with_two_proxies_the_second_address_from_the_right_is_the_client(rf, settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.PROXY_COUNT = 2
-    assert client_ip(request(rf, "127.0.0.1", "1.2.3.4, 203.0.113.5, 10.1.1.1")) == (
-        "203.0.113.5"
-    )
+    chain = "1.2.3.4, 203.0.113.5, 10.1.1.1"  # spoofed, the client, the first proxy
+    assert client_ip(request(rf, "127.0.0.1", chain)) == "203.0.113.5"
 
 
 @pytest.mark.parametrize("forwarded", [None, "", "garbage"])
