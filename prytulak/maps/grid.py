@@ -37,6 +37,7 @@ import numpy as np
 PETS, CHILDREN, STEP_FREE, COLLECTIVE = 1, 2, 4, 8
 OPEN_END = np.iinfo(np.int32).max
 MAX_CELLS = 128 * 128  # per answer; a wider box gets larger cells
+DENSE_LIMIT = 4_000_000  # quanta in a widened box that are counted in one array, not sorted
 
 
 @dataclass(frozen=True)
@@ -202,19 +203,28 @@ def aggregate(cols: Columns, q: Query, level: Level) -> dict:
     cx0, cy0, cx1, cy1 = (v // m for v in box)
     nx, ny = cx1 - cx0 + 1, cy1 - cy0 + 1
     mask = chosen & _inside(ux, uy, (cx0 * m, cy0 * m, (cx1 + 1) * m - 1, (cy1 + 1) * m - 1))
-    # Count per base quantum first, so that banding happens before anything is added up.
-    width = nx * m
-    keys, inverse, counts = np.unique(
-        (uy[mask] - cy0 * m) * width + (ux[mask] - cx0 * m),
-        return_inverse=True,
-        return_counts=True,
-    )
-    beds = np.bincount(inverse, weights=cols.beds[mask], minlength=len(keys))
-    exact = counts >= level.small
-    cell = (keys // width // m) * nx + (keys % width) // m
-    cell_offers = np.bincount(cell, weights=np.where(exact, counts, 0), minlength=nx * ny)
-    cell_beds = np.bincount(cell, weights=np.where(exact, beds, 0), minlength=nx * ny)
-    cell_few = np.bincount(cell, weights=~exact, minlength=nx * ny)
+    y, x = uy[mask] - cy0 * m, ux[mask] - cx0 * m  # quanta from the widened box's corner
+    if level.small:
+        # Count per quantum (base cell) first, so that banding happens before adding up.
+        width, height = nx * m, ny * m
+        flat = y * width + x
+        if width * height <= DENSE_LIMIT:  # the public grid over the world: about 2 million
+            counts = np.bincount(flat, minlength=width * height)
+            keys = np.flatnonzero(counts)
+            counts = counts[keys]
+            beds = np.bincount(flat, weights=cols.beds[mask], minlength=width * height)[keys]
+        else:
+            keys, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
+            beds = np.bincount(inverse, weights=cols.beds[mask], minlength=len(keys))
+        exact = counts >= level.small
+        cell = (keys // width // m) * nx + (keys % width) // m
+        counts, beds = np.where(exact, counts, 0), np.where(exact, beds, 0)
+        cell_few = np.bincount(cell, weights=~exact, minlength=nx * ny)
+    else:
+        cell, counts, beds = (y // m) * nx + x // m, None, cols.beds[mask]
+        cell_few = np.zeros(nx * ny)
+    cell_offers = np.bincount(cell, weights=counts, minlength=nx * ny)
+    cell_beds = np.bincount(cell, weights=beds, minlength=nx * ny)
     used = np.flatnonzero(cell_offers + cell_few)
     size = m * level.quantum
     lat = (used // nx + cy0 + 0.5) * size

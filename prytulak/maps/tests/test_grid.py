@@ -248,3 +248,14 @@ def test_a_third_offer_makes_the_count_exact():
     q = grid.Query(west=11, south=48, east=12, north=49, zoom=10)
     assert grid.aggregate(two, q, grid.PUBLIC)["cells"] == [[48.125, 11.625, 0, 0, 1]]
     assert grid.aggregate(three, q, grid.PUBLIC)["cells"] == [[48.125, 11.625, 3, 6, 0]]
+
+
+def test_the_sorted_count_for_very_large_boxes_answers_like_the_dense_one(monkeypatch):
+    cols = columns(5000, seed=2)
+    queries = [
+        grid.Query(west=-25, south=34, east=45, north=72, zoom=z, pets=z % 2 == 0)
+        for z in (2, 4, 7, 10)
+    ]
+    dense = [_answer(cols, q) for q in queries]
+    monkeypatch.setattr(grid, "DENSE_LIMIT", 0)
+    assert [_answer(cols, q) for q in queries] == dense
