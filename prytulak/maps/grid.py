@@ -169,6 +169,20 @@ def _inside(ux: np.ndarray, uy: np.ndarray, box: Box) -> np.ndarray:
     return (ux >= west) & (ux <= east) & (uy >= south) & (uy <= north)
 
 
+def _per_quantum(
+    flat: np.ndarray, beds: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The occupied quanta (flat indices below `size`), with their offers and beds."""
+    if size <= DENSE_LIMIT:  # the public grid over the whole world: about 2 million
+        dense = np.bincount(flat, minlength=size)
+        keys = np.flatnonzero(dense)
+        return keys, dense[keys], np.bincount(flat, weights=beds, minlength=size)[keys]
+    # Indexed rather than unpacked: mypy 1.19 crashes unpacking np.unique's result.
+    found = np.unique(flat, return_inverse=True, return_counts=True)
+    keys, inverse, counts = found[0], found[1], found[2]
+    return keys, counts, np.bincount(inverse, weights=beds, minlength=len(keys))
+
+
 def snap(values: np.ndarray, step: float) -> np.ndarray:
     """Round to the nearest multiple of `step` (kept to 6 decimals so JSON shows it)."""
     return np.round(np.round(values / step) * step, 6)
@@ -207,24 +221,17 @@ def aggregate(cols: Columns, q: Query, level: Level) -> dict:
     if level.small:
         # Count per quantum (base cell) first, so that banding happens before adding up.
         width, height = nx * m, ny * m
-        flat = y * width + x
-        if width * height <= DENSE_LIMIT:  # the public grid over the world: about 2 million
-            counts = np.bincount(flat, minlength=width * height)
-            keys = np.flatnonzero(counts)
-            counts = counts[keys]
-            beds = np.bincount(flat, weights=cols.beds[mask], minlength=width * height)[keys]
-        else:
-            keys, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
-            beds = np.bincount(inverse, weights=cols.beds[mask], minlength=len(keys))
+        keys, counts, beds = _per_quantum(y * width + x, cols.beds[mask], width * height)
         exact = counts >= level.small
         cell = (keys // width // m) * nx + (keys % width) // m
-        counts, beds = np.where(exact, counts, 0), np.where(exact, beds, 0)
+        cell_offers = np.bincount(cell, weights=np.where(exact, counts, 0), minlength=nx * ny)
+        cell_beds = np.bincount(cell, weights=np.where(exact, beds, 0), minlength=nx * ny)
         cell_few = np.bincount(cell, weights=~exact, minlength=nx * ny)
     else:
-        cell, counts, beds = (y // m) * nx + x // m, None, cols.beds[mask]
-        cell_few = np.zeros(nx * ny)
-    cell_offers = np.bincount(cell, weights=counts, minlength=nx * ny)
-    cell_beds = np.bincount(cell, weights=beds, minlength=nx * ny)
+        cell = (y // m) * nx + x // m
+        cell_offers = np.bincount(cell, minlength=nx * ny)
+        cell_beds = np.bincount(cell, weights=cols.beds[mask], minlength=nx * ny)
+        cell_few = np.zeros(nx * ny, np.int64)
     used = np.flatnonzero(cell_offers + cell_few)
     size = m * level.quantum
     lat = (used // nx + cy0 + 0.5) * size
