@@ -1,7 +1,8 @@
 """The map page and the JSON endpoints behind it. The endpoints enforce the privacy levels:
-anonymous visitors get counts per grid cell (at least 0.25°), staff get points snapped to
-0.01° (never a home: offers are placed at their town), exact positions only for a
-placement's own organisations."""
+anonymous visitors get counts per grid cell (at least 0.25°, small counts banded), staff get
+points snapped to 0.01° (never a home: offers are placed at their town), exact positions only
+for a placement's own organisations. How grid.py keeps those bounds against clever boxes is in
+its docstring."""
 
 from __future__ import annotations
 
@@ -88,11 +89,22 @@ def offers_json(request: HttpRequest) -> JsonResponse:
     )
     level = grid.STAFF if _staff(request) else grid.PUBLIC
     data = grid.aggregate(snapshot.current(), query, level)
-    data["summary"] = _summary(data["offers"], data["beds"])
+    data["summary"] = _summary(data["offers"], data["beds"], data.get("few", 0))
     return JsonResponse(data)
 
 
-def _summary(offers: int, beds: int) -> str:
+def _summary(offers: int, beds: int, few: int) -> str:
+    """Banded areas (see grid.py) hold one or two offers each: the summary gives the range
+    they allow, never an exact count."""
+    if few:
+        low, high = offers + few, offers + 2 * few
+        return "{}, {}".format(
+            ngettext(
+                "%(low)s–%(high)s offer in this area", "%(low)s–%(high)s offers in this area", high
+            )
+            % {"low": low, "high": high},
+            ngettext("at least %(n)s bed", "at least %(n)s beds", beds + few) % {"n": beds + few},
+        )
     return "{}, {}".format(
         ngettext("%(n)s offer in this area", "%(n)s offers in this area", offers) % {"n": offers},
         ngettext("%(n)s bed", "%(n)s beds", beds) % {"n": beds},
