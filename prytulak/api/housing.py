@@ -12,7 +12,7 @@ from prytulak.audit.log import log_access
 from prytulak.core.errors import NotAllowed
 from prytulak.housing import selectors, services
 from prytulak.housing.forms import HostForm, OfferForm
-from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind, OfferStatus
+from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind, HostOffer, OfferStatus
 
 from .idempotency import idempotent
 from .schemas import (
@@ -160,8 +160,12 @@ def offer_get(request: HttpRequest, offer_id: int = path_id()):  # noqa: ANN201
     return Status(200, detail(request, selectors.offer_get(actor=request.actor, pk=offer_id)))  # type: ignore[attr-defined]
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return detail(request, selectors.offer_get(actor=request.actor, pk=pk))  # type: ignore[attr-defined]
+
+
 @router.post("", response=responses(OfferDetailOut, 201), summary="Add an offer")
-@idempotent
+@idempotent(HostOffer, _answer)
 def offer_create(request: HttpRequest, payload: OfferIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.edits_housing:

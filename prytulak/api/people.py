@@ -11,7 +11,7 @@ from prytulak.audit.log import log_access
 from prytulak.core.errors import NotAllowed
 from prytulak.people import selectors, services
 from prytulak.people.forms import HouseholdForm, MemberCountsForm
-from prytulak.people.models import CHILD_BANDS, HouseholdStatus
+from prytulak.people.models import CHILD_BANDS, Household, HouseholdStatus
 
 from .errors import ApiError
 from .idempotency import idempotent
@@ -168,8 +168,12 @@ def household_get(request: HttpRequest, household_id: int = path_id()):  # noqa:
     return Status(200, detail(request, household))
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return detail(request, selectors.household_get(actor=request.actor, pk=pk))  # type: ignore[attr-defined]
+
+
 @router.post("", response=responses(HouseholdDetailOut, 201), summary="Register a household")
-@idempotent
+@idempotent(Household, _answer)
 def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.edits_housing:
