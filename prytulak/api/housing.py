@@ -85,7 +85,15 @@ class HostContactOut(Schema):
 
 
 class OfferDetailOut(OfferOut):
-    notes: str
+    notes: str = Field(
+        "", description="The host's own words: only with the contact details, else empty."
+    )
+
+    @staticmethod
+    def resolve_notes(obj) -> str:  # noqa: ANN001
+        # detail() fills them in for a caller who sees the contact details.
+        return obj.get("notes", "") if isinstance(obj, dict) else ""
+
     contact: HostContactOut | None = Field(
         None, description="Only for the organisation that verifies the host; each read is logged."
     )
@@ -132,6 +140,7 @@ def detail(request: HttpRequest, offer) -> dict:  # noqa: ANN001
     actor = request.actor  # type: ignore[attr-defined]
     out = OfferDetailOut.from_orm(offer).model_dump(mode="json")
     if selectors.offer_sees_contact(actor=actor, offer=offer):
+        out["notes"] = offer.notes or ""
         host = offer.host
         out["contact"] = {
             "name": host.name,

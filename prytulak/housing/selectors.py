@@ -33,7 +33,7 @@ def offer_list(
     else:
         qs = qs.exclude(status=OfferStatus.DRAFT)
     if q:
-        text = Q(city__icontains=q) | Q(notes__icontains=q) | Q(host__name__icontains=q)
+        text = Q(city__icontains=q) | Q(host__name__icontains=q)
         if q.isdigit():
             text |= Q(pk=int(q))
         qs = qs.filter(text)
