@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from prytulak.housing import selectors, services
 from prytulak.housing.forms import HostForm, OfferForm
-from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind, OfferStatus
+from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind, HostOffer, OfferStatus
 
 from .idempotency import idempotent
 from .schemas import (
@@ -83,7 +83,15 @@ class HostContactOut(Schema):
 
 
 class OfferDetailOut(OfferOut):
-    notes: str
+    notes: str = Field(
+        "", description="The host's own words: only with the contact details, else empty."
+    )
+
+    @staticmethod
+    def resolve_notes(obj) -> str:  # noqa: ANN001
+        # detail() fills them in for a caller who sees the contact details.
+        return obj.get("notes", "") if isinstance(obj, dict) else ""
+
     contact: HostContactOut | None = Field(
         None, description="Only for the organisation that verifies the host; each read is logged."
     )
@@ -131,6 +139,7 @@ def detail(request: HttpRequest, offer) -> dict:  # noqa: ANN001
     out = OfferDetailOut.from_orm(offer).model_dump(mode="json")
     host = selectors.offer_contact(actor=actor, offer=offer, reason=_("API"))
     if host is not None:
+        out["notes"] = offer.notes or ""
         out["contact"] = {
             "name": host.name,
             "email": host.email or "",
@@ -151,8 +160,12 @@ def offer_get(request: HttpRequest, offer_id: int = path_id()):  # noqa: ANN201
     return Status(200, detail(request, selectors.offer_get(actor=request.actor, pk=offer_id)))  # type: ignore[attr-defined]
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return detail(request, selectors.offer_get(actor=request.actor, pk=pk))  # type: ignore[attr-defined]
+
+
 @router.post("", response=responses(OfferDetailOut, 201), summary="Add an offer")
-@idempotent
+@idempotent(HostOffer, _answer)
 def offer_create(request: HttpRequest, payload: OfferIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
     actor.require("offer.create")

@@ -51,8 +51,12 @@ def run_get(request: HttpRequest, run_id: int = path_id()):  # noqa: ANN201
     return Status(200, _runs(request).get(pk=run_id))
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return RunOut.from_orm(_runs(request).get(pk=pk)).model_dump(mode="json")
+
+
 @router.post("", response=responses(RunOut, 202), summary="Start a matching run")
-@idempotent
+@idempotent(MatchingRun, _answer)
 def run_start(request: HttpRequest, payload: RunIn):  # noqa: ANN201
     form = validated(RunForm(form_data(payload.dict())))
     run = runs.run_start(

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from prytulak.people import selectors, services
 from prytulak.people.forms import HouseholdForm, MemberCountsForm
-from prytulak.people.models import CHILD_BANDS, HouseholdStatus
+from prytulak.people.models import CHILD_BANDS, Household, HouseholdStatus
 
 from .errors import ApiError
 from .idempotency import idempotent
@@ -159,8 +159,12 @@ def household_get(request: HttpRequest, household_id: int = path_id()):  # noqa:
     return Status(200, detail(request, household))
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return detail(request, selectors.household_get(actor=request.actor, pk=pk))  # type: ignore[attr-defined]
+
+
 @router.post("", response=responses(HouseholdDetailOut, 201), summary="Register a household")
-@idempotent
+@idempotent(Household, _answer)
 def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
     actor.require("household.create")

@@ -50,12 +50,9 @@ def offer_list(
     else:
         qs = qs.exclude(status=OfferStatus.DRAFT)
     if q:
-        # Hosts' names are searched only where the actor may read them.
-        text = (
-            Q(city__icontains=q)
-            | Q(notes__icontains=q)
-            | (Q(host__name__icontains=q) & offer_contact_q(actor))
-        )
+        # Hosts' names are searched only where the actor may read them; notes are
+        # encrypted and not searched.
+        text = Q(city__icontains=q) | (Q(host__name__icontains=q) & offer_contact_q(actor))
         if RECORD_NUMBER.fullmatch(q):
             text |= Q(pk=int(q))
         qs = qs.filter(text)

@@ -59,7 +59,7 @@ def offer_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
         # The shared pool without any host's name or contact: safe to pass around.
         header = [_("Offer"), _("Status"), _("Town or city"), _("Country"), _("Beds"),
                   _("Available from"), _("Available until"), _("Pets welcome"),
-                  _("Children welcome"), _("Languages"), _("Notes")]  # fmt: skip
+                  _("Children welcome"), _("Languages")]  # fmt: skip
         rows = (
             [
                 o.pk,
@@ -72,7 +72,6 @@ def offer_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
                 o.pets_allowed,
                 o.children_allowed,
                 ", ".join(o.languages),
-                o.notes,
             ]  # fmt: skip
             for o in offers[:20000]
         )
