@@ -138,7 +138,7 @@ def leg_done(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
         services.leg_done(leg=leg_obj, actor=actor)
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("household-detail", pk=leg_obj.journey.household_id)
+    return _back_to_journey(actor, leg_obj.journey)
 
 
 @require_POST
@@ -153,7 +153,17 @@ def journey_arrive(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespon
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Arrival confirmed."))
-    return redirect("household-detail", pk=journey.household_id)
+    return _back_to_journey(actor, journey)
+
+
+def _back_to_journey(actor: Actor, journey: Journey) -> HttpResponse:
+    """The household's page for its own organisation; the host's side goes back to the
+    placement (it may not see the household's page, nor learn its number)."""
+    if actor.can("household.view", journey.household):
+        return redirect("household-detail", pk=journey.household_id)
+    if journey.placement_id is not None:
+        return redirect("placement-detail", pk=journey.placement_id)
+    return redirect("trip-list")
 
 
 @staff_view("crossing.list")

@@ -202,3 +202,34 @@ def test_unicode_digits_in_search_answer_normally(client, coordinator_a, househo
     for path in ("/api/v1/households/", "/api/v1/offers/"):
         response = client.get(path, {"q": q}, HTTP_AUTHORIZATION=f"Bearer {key}")
         assert response.status_code == 200, (path, response.content[:200])
+
+
+# Found by the black-box walk: the host's organisation, marking a journey leg done, was sent
+# to the household's page, which told it the household's number.
+
+
+def test_the_hosts_organisation_goes_back_to_the_placement_not_the_household(
+    client, caseworker_b, household_a, org_b
+):
+    from prytulak.housing.models import Placement, PlacementStatus
+    from prytulak.journeys import services as journey_services
+    from prytulak.journeys.models import JourneyLeg
+
+    placement = Placement.objects.create(
+        household=household_a,
+        offer=make_offer(org_b),
+        beds=2,
+        start_date=household_a.arrival_date,
+        status=PlacementStatus.CONFIRMED,
+    )
+    journey = journey_services.journey_for(household_a)
+    journey.placement = placement
+    journey.save(update_fields=["placement"])
+    leg = JourneyLeg.objects.create(
+        journey=journey, order=1, kind="ride", from_place="Lviv", to_place="Kraków"
+    )
+    client.force_login(caseworker_b)
+    response = client.post(reverse("leg-done", args=[leg.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("placement-detail", args=[placement.pk])
+    assert f"/households/{household_a.pk}/" not in response["Location"]
