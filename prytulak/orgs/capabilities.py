@@ -81,6 +81,14 @@ def household_contact(actor: Actor, household: Any) -> bool:
     return household.organization_id is None or household.share_level == "full"
 
 
+def household_name(actor: Actor, household: Any) -> bool:
+    """Names: whoever reads the contacts, and every role of the household's own organisation
+    (viewers see who a household is, never how to reach them)."""
+    return _own(actor, household) or (
+        actor.role in SEES_PERSONAL_DATA and household_contact(actor, household)
+    )
+
+
 def _own_live_household(actor: Actor, household: Any) -> bool:
     return _own(actor, household) and household.erased_at is None
 
@@ -210,6 +218,7 @@ RULES: dict[str, Rule] = {
     "household.list": Rule(SEES_HOUSING),
     "household.view": Rule(SEES_HOUSING, household_visible),
     "household.contact": Rule(SEES_PERSONAL_DATA, household_contact),
+    "household.name": Rule(SEES_HOUSING, household_name),
     "household.create": Rule(HOUSING_STAFF),
     "household.edit": Rule(HOUSING_STAFF, _own_live_household),
     "household.share": Rule(HOUSING_STAFF, _own_live_household),

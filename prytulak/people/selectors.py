@@ -111,7 +111,7 @@ def household_contact_q(actor: Actor) -> Q:
 
 def household_names_q(actor: Actor) -> Q:
     """Whose names the actor reads: their contacts, and their own organisation's households
-    (viewers see names, never contacts)."""
+    (viewers see names, never contacts); the query twin of `capabilities.household_name`."""
     return household_contact_q(actor) | Q(organization=actor.organization)
 
 

@@ -91,7 +91,7 @@ def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
     context = {
         "household": household,
         "contact": contact,
-        "shows_name": own or contact is not None,
+        "shows_name": actor.can("household.name", household),
         "own": own,
         "may": actor.may_on(household),
         "placements": household.placements.select_related("offer").all(),

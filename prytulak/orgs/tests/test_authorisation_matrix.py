@@ -440,8 +440,7 @@ class World:
             elif kind == "household_name":
                 h = Household.objects.get(pk=pk)
                 ok = (
-                    capabilities.can(actor, "household.contact", h)
-                    or (actor is not None and h.organization_id == actor.organization.pk)
+                    capabilities.can(actor, "household.name", h)
                     or any(
                         p.household_id == pk
                         and capabilities.can(actor, "placement.household_contact", p)
