@@ -335,6 +335,16 @@ CHECKIN_DAYS_AFTER_ARRIVAL = [int(d) for d in envlist("CHECKIN_DAYS_AFTER_ARRIVA
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_4xx": {"()": "prytulak.core.logging.QuietClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    # Once (not also through Django's own console handler), and 403/404 without a traceback.
+    "loggers": {
+        "django.request": {
+            "handlers": ["console"],
+            "filters": ["quiet_4xx"],
+            "level": "WARNING",
+            "propagate": False,
+        }
+    },
 }
