@@ -187,7 +187,9 @@ class Shipment(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     crossed_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    delivery_confirmed_by = models.CharField(_("delivery confirmed by"), max_length=200, blank=True)
+    delivery_confirmed_by = EncryptedCharField(
+        _("delivery confirmed by"), max_length=200, blank=True, null=True
+    )
     delivery_note = models.CharField(_("note on delivery"), max_length=300, blank=True)
 
     class Meta:

@@ -33,6 +33,7 @@ PERSONAL_DATA_FIELDS: dict[str, list[str]] = {
     "aid.Donation": ["donor"],
     "aid.Pledge": ["donor"],
     "aid.AidRequest": ["contact"],
+    "aid.Shipment": ["delivery_confirmed_by"],  # who signed for a delivery
     "sheets.ImportJob": ["rows"],  # the uploaded sheet until it is imported
 }
 
@@ -42,10 +43,6 @@ PLAINTEXT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
     },
     "housing.Host": {
         "name": "staff find hosts by name and lists are ordered by it; erasure blanks it",
-    },
-    "aid.Shipment": {
-        "delivery_confirmed_by": "the name of whoever signed for a delivery: to be encrypted "
-        "with the aid app's next migration",
     },
 }
 

@@ -10,7 +10,7 @@ from django.db import connection, models
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedFieldMixin
 
-from prytulak.aid.models import AidRequest, Donation, Pledge, Warehouse
+from prytulak.aid.models import AidRequest, Donation, Pledge, Shipment, Warehouse
 from prytulak.assistance.models import Case, CaseEvent, Referral
 from prytulak.audit.personal_data import (
     HISTORY_FIELDS,
@@ -133,6 +133,7 @@ def one_of_each(org_a, org_b, coordinator_a, coordinator_b):
         ),
         Pledge.objects.create(organization=org_a, donor="x", amount=10, reference="r"),
         AidRequest.objects.create(organization=org_a, recipient="Hospital", place="Kharkiv"),
+        Shipment.objects.create(warehouse=warehouse, destination="Sumy"),
         ImportJob.objects.create(organization=org_a, kind="offers", filename="f.csv"),
     ]
     return {row._meta.label: row for row in rows}
