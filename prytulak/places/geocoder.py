@@ -240,3 +240,10 @@ def crossing_places() -> list[Place]:
 
 def lookup(query: str, country: str | None = None) -> Place | None:
     return gazetteer().lookup(query, country)
+
+
+def place_keys(query: str) -> list[str]:
+    """The keys of every place called exactly `query`: what a search in any script matches
+    records against ("Варшава", "Warszawa" and "Warsaw" give the same key)."""
+    query = query.strip()
+    return [place.key for place in gazetteer().named(query)] if len(query) >= 2 else []
