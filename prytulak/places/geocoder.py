@@ -100,6 +100,9 @@ class Gazetteer:
             bone: sorted(ids, key=self._rank_guess) for bone, ids in skeletons.items()
         }
         self._keys = sorted(self._index)
+        self._curated = {
+            key: {i for i, tier in tiers.items() if tier == CURATED} for key, tiers in index.items()
+        }
 
     def _rank_guess(self, i: int) -> tuple[bool, int]:
         # A guess prefers a crossing: "Краковэц" is the Krakovets crossing, not Kraków.
@@ -140,6 +143,12 @@ class Gazetteer:
         places = [self.places[i] for name in matches for i in self._index[name]]
         return min(places, key=lambda p: (p.kind != "crossing", -p.population), default=None)
 
+    def _is_curated(self, query: str, place: Place) -> bool:
+        ids = self._curated.get(fold(query.split(",", 1)[0]), set()) | self._curated.get(
+            fold(query), set()
+        )
+        return any(self.places[i] is place for i in ids)
+
     def _names_starting(self, key: str, limit: int = 20000) -> list[str]:
         start = bisect.bisect_left(self._keys, key)
         names = []
@@ -150,13 +159,15 @@ class Gazetteer:
         return names
 
     def suggest(self, prefix: str, country: str | None = None, limit: int = 8) -> list[Place]:
-        """Places for what has been typed so far, each at most once: those with exactly that
-        name first (so "Вільня" offers Vilnius before Vilnyansk), then those whose name starts
-        with it, most populous first, then a guess across scripts or a typo."""
+        """Places for what has been typed so far, each at most once: those that our tables
+        name exactly so first (so "Вільня" offers Vilnius before Vilnyansk), then those with
+        that name or a name starting with it, most populous first, then a guess across
+        scripts or a typo. (A geonames alternate name is not put first: they hold oddities,
+        and "Mari" typed on the way to Mariupol should not offer Marienthal first.)"""
         key = fold(prefix)
         if len(key) < 2:
             return []
-        exact = self.named(prefix, country)
+        exact = [p for p in self.named(prefix, country) if self._is_curated(prefix, p)]
         found: set[int] = set()
         for name in self._names_starting(key, 2000):
             found.update(self._index[name])
