@@ -10,13 +10,14 @@ from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from prytulak.core.privacy import email_index, phone_index
+from prytulak.core.privacy import email_index, name_key, phone_index
 from prytulak.housing.models import Host, HostOffer, OfferStatus
 from prytulak.journeys import services as journey_services
 from prytulak.journeys.models import BorderCrossing
 from prytulak.orgs.models import Membership, Organization, Role
 from prytulak.orgs.scopes import actor_for
 from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person, Sex
+from prytulak.places.geocoder import lookup
 
 
 @pytest.fixture(autouse=True)
@@ -126,12 +127,14 @@ def make_household(org, *, name="Olena Kovalenko", phone="+380671234567", people
     household = Household.objects.create(
         organization=org,
         lead_name=name,
+        lead_name_key=name_key(name),
         phone=phone,
         email=email,
         phone_index=phone_index(phone),
         email_index=email_index(email),
         languages=["uk"],
         arrival_place="Przemyśl",
+        arrival_place_key="gn:761168",  # Place.key of Przemyśl
         arrival_country="PL",
         arrival_latitude=49.78,
         arrival_longitude=22.77,
@@ -158,9 +161,13 @@ def household_b(org_b):
 
 
 def make_offer(org=None, *, beds=3, status=OfferStatus.ACTIVE, **extra):
+    host_name = extra.pop("host_name", "Jan Kowalski")
+    city, country = extra.pop("city", "Kraków"), extra.pop("country", "PL")
+    place = lookup(city, country)
     host = Host.objects.create(
         kind="person",
-        name=extra.pop("host_name", "Jan Kowalski"),
+        name=host_name,
+        name_key=name_key(host_name),
         email="jan@example.org",
         phone="+48 600 100 200",
         email_index=email_index("jan@example.org"),
@@ -172,8 +179,9 @@ def make_offer(org=None, *, beds=3, status=OfferStatus.ACTIVE, **extra):
         host=host,
         organization=org,
         status=status,
-        city=extra.pop("city", "Kraków"),
-        country=extra.pop("country", "PL"),
+        city=city,
+        country=country,
+        place_key=place.key if place else "",
         latitude=50.06,
         longitude=19.94,
         address=extra.pop("address", "ul. Floriańska 1/2, 31-019 Kraków"),

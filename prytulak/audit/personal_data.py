@@ -40,9 +40,13 @@ PERSONAL_DATA_FIELDS: dict[str, list[str]] = {
 PLAINTEXT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
     "people.Household": {
         "lead_name": "staff find households by name (a substring search); erasure blanks it",
+        "lead_name_key": "the lead name's transliterated skeleton, so a search finds it in "
+        "either script; holds no more than lead_name beside it, and erasure blanks it",
     },
     "housing.Host": {
         "name": "staff find hosts by name and lists are ordered by it; erasure blanks it",
+        "name_key": "the name's transliterated skeleton, so a search finds it in either "
+        "script; holds no more than name beside it, and erasure blanks it",
     },
 }
 
@@ -62,11 +66,16 @@ NOT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "phone_index": "a keyed hash (blind index)",
         "email_index": "a keyed hash (blind index)",
         "arrival_place": "a town or reception point, for matching and maps",
+        "arrival_place_key": "a gazetteer id",
         "arrival_country": "a code",
         "preferred_cities": "towns the household would like to go to",
     },
     "people.ConsentRecord": {"level": "a choice"},
-    "people.Person": {"age_band": "a choice", "sex": "a choice"},
+    "people.Person": {
+        "age_band": "a choice",
+        "sex": "a choice",
+        "name_index": "keyed hashes of the name's words (blind index)",
+    },
     "housing.Host": {
         "kind": "a choice",
         "household_type": "a choice",
@@ -79,6 +88,7 @@ NOT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "status": "a choice",
         "city": "the town's centre, public on purpose",
         "country": "a code",
+        "place_key": "a gazetteer id",
         "price_note": "the price of the place",
         "flag_reason": "written by the system (“Placement #12 broke down.”)",
     },

@@ -116,13 +116,13 @@ class HouseholdShredder:
                 setattr(household, name, None)
             household.lead_name = ERASED
             household.preferred_cities = ""
-            household.phone_index = household.email_index = ""
+            household.phone_index = household.email_index = household.lead_name_key = ""
             household.erased_at = timezone.now()
             if household.status != HouseholdStatus.CLOSED:
                 household.status = HouseholdStatus.CLOSED
                 household.closed_at = household.erased_at
             household.save_without_historical_record()  # type: ignore[attr-defined]
-            Person.objects.filter(household=household).update(name=None)
+            Person.objects.filter(household=household).update(name=None, name_index="")
             placements = Placement.objects.filter(household=household)
             placements.update(reason="")
             PlacementEvent.objects.filter(placement__in=placements).update(reason="")
@@ -184,7 +184,7 @@ class HostShredder:
             host.name = ERASED
             host.email = None
             host.phone = None
-            host.email_index = host.phone_index = ""
+            host.email_index = host.phone_index = host.name_key = ""
             host.erased_at = timezone.now()
             host.save_without_historical_record()  # type: ignore[attr-defined]
             offers = HostOffer.objects.filter(host=host)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from prytulak.core.choices import SPOKEN_LANGUAGE_CODES
 from prytulak.core.errors import ServiceError
-from prytulak.core.privacy import email_index, phone_index
+from prytulak.core.privacy import email_index, name_key, phone_index
 from prytulak.housing import placements
 from prytulak.housing.models import (
     Host,
@@ -539,6 +539,7 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
                     latitude=town.latitude,
                     longitude=town.longitude,
                     geonameid=town.geonameid,
+                    place_key=town.key,
                     address=f"{rng.randint(1, 120)} {town.name} (demo address)",
                     beds=rng.randint(10, 80)
                     if collective
@@ -557,6 +558,7 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
             )
         for host in hosts:
             host.email_index, host.phone_index = email_index(host.email), phone_index(host.phone)
+            host.name_key = name_key(host.name)
         Host.objects.bulk_create(hosts)
         for host, offer in zip(hosts, offer_rows, strict=True):
             offer.host = host
@@ -608,6 +610,7 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
                 needs_step_free=rng.random() < 0.05,
                 needs=rng.choice(NEEDS),
                 arrival_place=crossing.name,
+                arrival_place_key=crossing.key,
                 arrival_country=crossing.country,
                 arrival_latitude=crossing.latitude,
                 arrival_longitude=crossing.longitude,
@@ -619,6 +622,7 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
             member_rows.append(members)
         for h in household_rows:
             h.phone_index, h.email_index = phone_index(h.phone), email_index(h.email)
+            h.lead_name_key = name_key(h.lead_name)
         Household.objects.bulk_create(household_rows)
         people = []
         for household, members in zip(household_rows, member_rows, strict=True):

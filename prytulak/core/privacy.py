@@ -52,3 +52,27 @@ def phone_index(value: str | None) -> str:
 
 def email_index(value: str | None) -> str:
     return blind_index("email", normalise_email(value))
+
+
+# Names: matched across scripts through their transliterated skeleton ("Olena" finds "Олена").
+NAME_TOKEN_HEX = 16  # 64 bits per word tells equal words apart in any realistic table
+NAME_TOKENS = 16  # words of one name that are indexed (the column holds 16 × 17 characters)
+
+
+def name_key(value: str | None) -> str:
+    """The searchable skeleton of a name kept in plain text (a lead name, a host's name)."""
+    from prytulak.places.translit import skeleton
+
+    return skeleton(value or "")
+
+
+def name_tokens(value: str | None) -> list[str]:
+    """Blind indexes of each word of an encrypted name's skeleton: a search finds the name by
+    any of its words, in either script, without the database holding the words."""
+    words = name_key(value).split()[:NAME_TOKENS]
+    return [blind_index("name", word)[:NAME_TOKEN_HEX] for word in words]
+
+
+def name_index(value: str | None) -> str:
+    """The stored form of `name_tokens`: distinct tokens, sorted, separated by spaces."""
+    return " ".join(sorted(set(name_tokens(value))))

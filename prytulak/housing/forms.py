@@ -92,6 +92,7 @@ class OfferForm(PlaceResolvingMixin, forms.ModelForm):
             self.instance.latitude = self.place.latitude
             self.instance.longitude = self.place.longitude
             self.instance.geonameid = self.place.geonameid
+            self.instance.place_key = self.place.key
             cleaned["country"] = self.place.country
         return cleaned
 
@@ -102,6 +103,7 @@ class OfferForm(PlaceResolvingMixin, forms.ModelForm):
             latitude=self.instance.latitude,
             longitude=self.instance.longitude,
             geonameid=self.instance.geonameid,
+            place_key=self.instance.place_key,
         )
         return data
 

@@ -50,6 +50,8 @@ class Host(models.Model):
         _("verification"), choices=Verification.choices, default=Verification.NONE
     )
     name = models.CharField(_("name"), max_length=200)
+    # The name's transliterated skeleton, so "Olena" finds "Олена" (core.privacy.name_key).
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
     # Encrypted at rest; the blind indexes find the same host registered twice.
     email = EncryptedEmailField(_("e-mail"), null=True)
     phone = EncryptedCharField(_("phone"), max_length=40, blank=True, null=True)
@@ -137,6 +139,8 @@ class HostOffer(models.Model):
     latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
     geonameid = models.PositiveIntegerField(null=True, blank=True)
+    # The gazetteer id of the place (Place.key), so a search in any script finds it.
+    place_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     # Private: shown only to the verifying organisation; encrypted at rest.
     address = EncryptedCharField(_("exact address"), max_length=300, blank=True, null=True)
 

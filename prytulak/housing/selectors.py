@@ -4,8 +4,10 @@ import re
 from django.db.models import Count, Q, QuerySet, Sum
 
 from prytulak.audit.log import log_access
+from prytulak.core.privacy import name_key
 from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor
+from prytulak.places.geocoder import place_keys
 
 from .models import HOLDS_BEDS, Host, HostOffer, OfferStatus, Placement
 
@@ -51,8 +53,14 @@ def offer_list(
         qs = qs.exclude(status=OfferStatus.DRAFT)
     if q:
         # Hosts' names are searched only where the actor may read them; notes are
-        # encrypted and not searched.
-        text = Q(city__icontains=q) | (Q(host__name__icontains=q) & offer_contact_q(actor))
+        # encrypted and not searched. Towns and names match in any script: the town by its
+        # gazetteer id, the name by its transliterated skeleton.
+        names = Q(host__name__icontains=q)
+        if len(key := name_key(q)) >= 2:
+            names |= Q(host__name_key__contains=key)
+        text = (
+            Q(city__icontains=q) | Q(place_key__in=place_keys(q)) | (names & offer_contact_q(actor))
+        )
         if RECORD_NUMBER.fullmatch(q):
             text |= Q(pk=int(q))
         qs = qs.filter(text)

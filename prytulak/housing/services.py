@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from prytulak.core.errors import NotAllowed, ServiceError
-from prytulak.core.privacy import email_index, phone_index
+from prytulak.core.privacy import email_index, name_key, phone_index
 from prytulak.orgs.scopes import Actor
 
 from .models import (
@@ -35,6 +35,7 @@ def host_create(*, data: dict[str, Any]) -> Host:
     host = Host(**data)
     host.email_index = email_index(host.email)
     host.phone_index = phone_index(host.phone)
+    host.name_key = name_key(host.name)
     host.full_clean()
     host.save()
     return host

@@ -91,6 +91,7 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
             self.instance.arrival_country = self.place.country
             self.instance.arrival_latitude = self.place.latitude
             self.instance.arrival_longitude = self.place.longitude
+            self.instance.arrival_place_key = self.place.key
         return cleaned
 
     def household_data(self) -> dict:
@@ -99,6 +100,7 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
             arrival_country=self.instance.arrival_country,
             arrival_latitude=self.instance.arrival_latitude,
             arrival_longitude=self.instance.arrival_longitude,
+            arrival_place_key=self.instance.arrival_place_key,
         )
         return data
 

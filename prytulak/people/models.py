@@ -58,6 +58,8 @@ class Household(models.Model):
     )
 
     lead_name = models.CharField(_("name of the contact person"), max_length=200)
+    # The name's transliterated skeleton, so "Olena" finds "Олена" (core.privacy.name_key).
+    lead_name_key = models.CharField(max_length=200, blank=True, editable=False)
     # Contact details and free text about people are encrypted at rest; the blind indexes
     # (keyed hashes) find duplicates without decrypting.
     phone = EncryptedCharField(_("phone"), max_length=40, null=True)
@@ -76,6 +78,8 @@ class Household(models.Model):
     needs = EncryptedTextField(_("other needs"), blank=True, null=True)
 
     arrival_place = models.CharField(_("arrival place"), max_length=200)
+    # The gazetteer id of the place (Place.key), so a search in any script finds it.
+    arrival_place_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     arrival_country = models.CharField(max_length=2, blank=True)
     arrival_latitude = models.FloatField(null=True, blank=True)
     arrival_longitude = models.FloatField(null=True, blank=True)
@@ -169,6 +173,8 @@ class Sex(models.TextChoices):
 class Person(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     name = EncryptedCharField(_("name"), max_length=200, blank=True, null=True)
+    # Blind indexes of the name's words in either script (core.privacy.name_index).
+    name_index = models.CharField(max_length=300, blank=True, editable=False)
     age_band = models.CharField(_("age"), max_length=5, choices=AgeBand.choices)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
 

