@@ -52,3 +52,11 @@ def phone_index(value: str | None) -> str:
 
 def email_index(value: str | None) -> str:
     return blind_index("email", normalise_email(value))
+
+
+def messenger_index(value: str | None) -> str:
+    """The index of the first handle in a host's or household's messenger field."""
+    from .contact import normalise_handle
+
+    first = (value or "").split(",", 1)[0]
+    return blind_index("messenger", normalise_handle(first))

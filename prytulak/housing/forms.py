@@ -16,6 +16,8 @@ from prytulak.core.forms import (
 )
 from prytulak.places.countries import COUNTRIES
 
+from .services import CONTACT_REQUIRED
+
 from .models import (
     MAX_BEDS,
     CheckInOutcome,
@@ -30,8 +32,15 @@ from .models import (
 class HostForm(forms.ModelForm):
     class Meta:
         model = Host
-        fields = ["kind", "household_type", "name", "email", "phone"]
+        fields = ["kind", "household_type", "name", "email", "phone", "messenger"]
         widgets = {"kind": forms.RadioSelect, "household_type": forms.RadioSelect}
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = ("email", "phone", "messenger")
+        if not any(cleaned.get(k) for k in contact) and not set(contact) & set(self.errors):
+            raise forms.ValidationError(CONTACT_REQUIRED)
+        return cleaned
 
 
 class OfferForm(PlaceResolvingMixin, forms.ModelForm):

@@ -1,0 +1,183 @@
+"""Ways to reach a host or a household, as volunteers write them in one “Contact” cell:
+phone numbers, e-mail addresses and messenger handles (“@host_17257”, “t.me/olena”,
+“viber: +48 600 100 200”).
+
+Handles are recognised as handles and never read as phone numbers. Phones are read with the
+regions the caller gives (the row's town or country, then the organisation's country, Ukraine
+last); a number valid in none of them is kept as written and marked for a check, never turned
+into another country's number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import phonenumbers
+
+from .privacy import DEFAULT_PHONE_REGION
+
+MESSENGERS = ("telegram", "viber", "signal", "whatsapp")
+
+# Labels people put before a handle or number, folded to the messenger's name.
+_LABELS = {
+    "telegram": "telegram",
+    "tg": "telegram",
+    "телеграм": "telegram",
+    "телеграмм": "telegram",
+    "телега": "telegram",
+    "тг": "telegram",
+    "viber": "viber",
+    "вайбер": "viber",
+    "signal": "signal",
+    "сигнал": "signal",
+    "сігнал": "signal",
+    "whatsapp": "whatsapp",
+    "whats app": "whatsapp",
+    "wa": "whatsapp",
+    "ватсап": "whatsapp",
+    "вотсап": "whatsapp",
+    "вацап": "whatsapp",
+}
+_LINKS = [
+    (re.compile(r"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/@?([A-Za-z0-9_]{3,32})/?", re.I),
+     "telegram"),
+    (re.compile(r"(?:https?://)?(?:www\.)?wa\.me/\+?(\d{7,15})/?", re.I), "whatsapp"),
+    (re.compile(r"(?:https?://)?signal\.me/#p/\+?(\d{7,15})/?", re.I), "signal"),
+]  # fmt: skip
+_LABELLED = re.compile(r"^\s*([^\W\d_][\w ]{0,14}?)\s*[:：\-–]\s*(.+)$")
+_AT_HANDLE = re.compile(r"@([A-Za-z0-9_]{3,32})")
+_EMAIL = re.compile(r"[^\s@,;]+@[^\s@,;]+\.[^\s@,;]{2,}")
+# Separators between several contacts in one cell; “/” only between spaces, as numbers use it.
+_SPLIT = re.compile(r"[,;\n]+|\s+/\s+|\s+(?:або|или|albo|lub|or|oder|arba)\s+", re.I)
+_PHONE_CHARS = re.compile(r"^[\d\s+()\-./]+$")
+
+
+@dataclass
+class Phone:
+    """A phone number: E.164 when it is valid in one of the regions tried, else the text as
+    written with `check` set."""
+
+    value: str
+    check: bool = False
+
+
+@dataclass
+class Contact:
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)  # “telegram @x”, “viber +48600100200”
+    unread: list[str] = field(default_factory=list)  # parts that are none of these
+
+    @property
+    def phone(self) -> Phone | None:
+        return self.phones[0] if self.phones else None
+
+    @property
+    def email(self) -> str:
+        return self.emails[0] if self.emails else ""
+
+    @property
+    def messenger(self) -> str:
+        return ", ".join(self.handles)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.phones or self.emails or self.handles)
+
+
+def regions_for(*candidates: str | None) -> list[str]:
+    """The regions to read a phone with, in order, each once, Ukraine last."""
+    regions: list[str] = []
+    for region in [*candidates, DEFAULT_PHONE_REGION]:
+        if region and region.upper() not in regions:
+            regions.append(region.upper())
+    if DEFAULT_PHONE_REGION in regions:
+        regions.remove(DEFAULT_PHONE_REGION)
+        regions.append(DEFAULT_PHONE_REGION)
+    return regions
+
+
+def read_phone(text: str, regions: Iterable[str] = (DEFAULT_PHONE_REGION,)) -> Phone:
+    """“+48 600 100 200”, “0048600100200”, “380671234567”, “067 123 45 67”, “600 100 200”.
+
+    A number with its country code is read as such; a number without one is read in each of
+    `regions` in turn and the first where it is a valid number wins. Otherwise it is kept as
+    written, marked `check`."""
+    raw = " ".join(str(text).split())
+    digits = re.sub(r"\D", "", raw)
+    international = raw.startswith(("+", "00")) or (len(digits) >= 11 and not raw.startswith("0"))
+    if international:
+        candidate = "+" + (digits[2:] if raw.startswith("00") else digits)
+        number = _parse(candidate, None)
+        if number is not None:
+            return Phone(_e164(number))
+        return Phone(raw, check=True)
+    for region in regions:
+        number = _parse(raw, region)
+        if number is not None:
+            return Phone(_e164(number))
+    return Phone(raw, check=True)
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_handle(text: str) -> str:
+    """The comparable form of a handle: “telegram @Olena_K” → “telegram @olena_k”."""
+    return " ".join(text.casefold().split())
+
+
+def _handle(part: str, regions: list[str]) -> str | None:
+    for pattern, messenger in _LINKS:
+        if m := pattern.fullmatch(part):
+            return _format(messenger, m[1], regions)
+    if m := _LABELLED.match(part):
+        messenger = _LABELS.get(" ".join(m[1].casefold().split()))
+        if messenger:
+            return _format(messenger, m[2].strip(), regions)
+    if m := _AT_HANDLE.fullmatch(part):
+        return f"telegram @{m[1]}"
+    return None
+
+
+def _format(messenger: str, value: str, regions: list[str]) -> str:
+    value = value.strip()
+    at = _AT_HANDLE.fullmatch(value) or re.fullmatch(r"([A-Za-z][A-Za-z0-9_]{2,31})", value)
+    if at:
+        return f"{messenger} @{at[1]}"
+    if _PHONE_CHARS.match(value):
+        phone = read_phone(value, regions)
+        if not phone.check:
+            return f"{messenger} {phone.value}"
+    return f"{messenger} {value}"
+
+
+def read_contact(text: str, regions: Iterable[str] = (DEFAULT_PHONE_REGION,)) -> Contact:
+    """Every phone, e-mail and handle in a cell, each recognised for what it is."""
+    regions = list(regions)
+    contact = Contact()
+    for part in _SPLIT.split(str(text)):
+        part = part.strip().strip(".")
+        if not part:
+            continue
+        handle = _handle(part, regions)
+        if handle is not None:
+            contact.handles.append(handle)
+        elif _EMAIL.fullmatch(part):
+            contact.emails.append(part)
+        elif _PHONE_CHARS.match(part) and len(re.sub(r"\D", "", part)) >= 5:
+            contact.phones.append(read_phone(part, regions))
+        else:
+            contact.unread.append(part)
+    return contact
