@@ -46,7 +46,12 @@ _LINKS = [
     (re.compile(r"(?:https?://)?(?:www\.)?wa\.me/\+?(\d{7,15})/?", re.I), "whatsapp"),
     (re.compile(r"(?:https?://)?signal\.me/#p/\+?(\d{7,15})/?", re.I), "signal"),
 ]  # fmt: skip
-_LABELLED = re.compile(r"^\s*([^\W\d_][\w ]{0,14}?)\s*[:：\-–]\s*(.+)$")
+_LABELLED = re.compile(r"^\s*([^\W\d_]+(?: [^\W\d_]+)?)\.?\s*[:：\-–]?\s*(.+)$")
+# Labels before a phone number.
+_PHONE_LABELS = {
+    "tel", "tel nr", "phone", "mobile", "mob", "telefon", "kom", "komórka", "handy", "телефон",
+    "тел", "моб", "mobil", "nr", "numer", "номер",
+}  # fmt: skip
 _AT_HANDLE = re.compile(r"@([A-Za-z0-9_]{3,32})")
 _EMAIL = re.compile(r"[^\s@,;]+@[^\s@,;]+\.[^\s@,;]{2,}")
 # Separators between several contacts in one cell; “/” only between spaces, as numbers use it.
@@ -102,9 +107,11 @@ def regions_for(*candidates: str | None) -> list[str]:
 def read_phone(text: str, regions: Iterable[str] = (DEFAULT_PHONE_REGION,)) -> Phone:
     """“+48 600 100 200”, “0048600100200”, “380671234567”, “067 123 45 67”, “600 100 200”.
 
-    A number with its country code is read as such; a number without one is read in each of
-    `regions` in turn and the first where it is a valid number wins. Otherwise it is kept as
-    written, marked `check`."""
+    A number with its country code is read as such. A number without one is read in each of
+    `regions`, as people there write it (with the trunk “0” where the country dials one);
+    the first region where it is a valid number wins, unless another region also reads it
+    as a different valid number (“067 100 70 00” in Berlin is German and Ukrainian): then,
+    as when no region reads it, it is kept as written and marked `check`."""
     raw = " ".join(str(text).split())
     digits = re.sub(r"\D", "", raw)
     international = raw.startswith(("+", "00")) or (len(digits) >= 11 and not raw.startswith("0"))
@@ -114,11 +121,22 @@ def read_phone(text: str, regions: Iterable[str] = (DEFAULT_PHONE_REGION,)) -> P
         if number is not None:
             return Phone(_e164(number))
         return Phone(raw, check=True)
+    readings = []
     for region in regions:
         number = _parse(raw, region)
-        if number is not None:
-            return Phone(_e164(number))
+        if number is not None and _written_as_there(digits, region):
+            readings.append(_e164(number))
+    if readings and all(r == readings[0] for r in readings):
+        return Phone(readings[0])
     return Phone(raw, check=True)
+
+
+def _written_as_there(digits: str, region: str) -> bool:
+    """Whether a national number is written as people in `region` write it: with the trunk
+    prefix where the country has one (a Ukrainian writes “067…”, never “67…”)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix if metadata is not None else None
+    return not prefix or digits.startswith(prefix)
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
@@ -163,6 +181,15 @@ def _format(messenger: str, value: str, regions: list[str]) -> str:
     return f"{messenger} {value}"
 
 
+def _phone_part(part: str) -> str | None:
+    """The number in “600 100 200” or “tel. 600 100 200”, else None."""
+    if (m := _LABELLED.match(part)) and " ".join(m[1].casefold().split()) in _PHONE_LABELS:
+        part = m[2].strip()
+    if _PHONE_CHARS.match(part) and len(re.sub(r"\D", "", part)) >= 5:
+        return part
+    return None
+
+
 def read_contact(text: str, regions: Iterable[str] = (DEFAULT_PHONE_REGION,)) -> Contact:
     """Every phone, e-mail and handle in a cell, each recognised for what it is."""
     regions = list(regions)
@@ -176,8 +203,8 @@ def read_contact(text: str, regions: Iterable[str] = (DEFAULT_PHONE_REGION,)) ->
             contact.handles.append(handle)
         elif _EMAIL.fullmatch(part):
             contact.emails.append(part)
-        elif _PHONE_CHARS.match(part) and len(re.sub(r"\D", "", part)) >= 5:
-            contact.phones.append(read_phone(part, regions))
+        elif (number := _phone_part(part)) is not None:
+            contact.phones.append(read_phone(number, regions))
         else:
             contact.unread.append(part)
     return contact

@@ -16,8 +16,6 @@ from prytulak.core.forms import (
 )
 from prytulak.places.countries import COUNTRIES
 
-from .services import CONTACT_REQUIRED
-
 from .models import (
     MAX_BEDS,
     CheckInOutcome,
@@ -27,6 +25,7 @@ from .models import (
     OfferStatus,
     Side,
 )
+from .services import CONTACT_REQUIRED
 
 
 class HostForm(forms.ModelForm):

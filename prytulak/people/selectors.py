@@ -164,9 +164,7 @@ def duplicates_for(
 ) -> tuple[list[Household], int]:
     """Duplicates the actor may see by number, and how many others exist that they may not."""
     found = list(
-        household_duplicates(
-            phone=phone, email=email, messenger=messenger, exclude_pk=exclude_pk
-        )
+        household_duplicates(phone=phone, email=email, messenger=messenger, exclude_pk=exclude_pk)
     )
     seen = [d for d in found if actor.can("household.view", d)]
     return seen, len(found) - len(seen)
