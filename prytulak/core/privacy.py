@@ -55,8 +55,11 @@ def email_index(value: str | None) -> str:
 
 
 def messenger_index(value: str | None) -> str:
-    """The index of the first handle in a host's or household's messenger field."""
+    """The index of the first handle in a host's or household's messenger field; a bare
+    “@name” is a Telegram handle, as `core.contact` reads it."""
     from .contact import normalise_handle
 
-    first = (value or "").split(",", 1)[0]
+    first = (value or "").split(",", 1)[0].strip()
+    if first.startswith("@"):
+        first = "telegram " + first
     return blind_index("messenger", normalise_handle(first))
