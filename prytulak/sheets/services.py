@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prytulak.audit.log import log_access
 from prytulak.core.contact import Contact, read_contact, regions_for
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.core.privacy import email_index, messenger_index, phone_index
@@ -654,10 +655,10 @@ def _create(job: ImportJob, actor: Actor, row: dict[str, Any], mark: str) -> int
     return obj.pk
 
 
-def review_rows(job: ImportJob, limit: int) -> list[dict[str, Any]]:
+def review_rows(job: ImportJob, limit: int, actor: Actor | None = None) -> list[dict[str, Any]]:
     """The rows needing a look or refused, for the review step: each mapped cell's original
-    text next to what was understood. Read from the encrypted upload for the importer's page;
-    nothing of it is stored."""
+    text next to what was understood. Read from the encrypted upload for the importer's page
+    (the read is logged when `actor` is given); nothing of it is stored."""
     wanted = {r["row"]: r for r in job.results if r["outcome"] in ("review", "rejected")}
     shown = []
     labels = {c.name: c.label for c in COLUMNS[job.kind]}
@@ -681,4 +682,12 @@ def review_rows(job: ImportJob, limit: int) -> list[dict[str, Any]]:
         )
         if len(shown) >= limit:
             break
+    if shown and actor is not None:
+        log_access(
+            actor=actor,
+            obj=job,
+            action="import.rows_viewed",
+            fields=sorted(job.mapping),
+            reason=f"rows {shown[0]['row']}-{shown[-1]['row']}",
+        )
     return shown

@@ -79,7 +79,7 @@ def import_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespons
         "finished": finished,
         "results": results[:SHOWN_ROWS],
         "more": max(0, len(results) - SHOWN_ROWS),
-        "review": services.review_rows(job, SHOWN_ROWS) if reviewing else [],
+        "review": services.review_rows(job, SHOWN_ROWS, actor) if reviewing else [],
         "running": job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING),
     }
     if request.headers.get("HX-Request"):

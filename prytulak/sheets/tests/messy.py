@@ -193,7 +193,7 @@ def host_sheet(stored: list[tuple[str, str]]) -> tuple[list[list[str]], list[Exp
     for i in range(10):
         ways, _e164 = polish_mobile(3000 + i)
         add(ways[0], "Qwertyville", Expected("rejected", says="Column “Town or city”: we could"))
-    for i in range(10):
+    for _ in range(10):
         add("дзвонити ввечері", "Kraków", Expected("rejected", says="Column “Contact”: no phone"))
     for i in range(10):
         ways, _e164 = polish_mobile(4000 + i)
