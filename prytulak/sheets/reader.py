@@ -21,9 +21,11 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 
-# The encodings a CSV from Excel or LibreOffice comes in when it is not UTF-8: Polish and
-# Lithuanian Windows (cp1250, cp1257), Cyrillic Windows (cp1251), Western (cp1252).
-LEGACY_ENCODINGS = ["cp1250", "cp1251", "cp1257", "cp1252"]
+# The encodings a CSV from Excel comes in when it is not UTF-8: Central European Windows
+# (cp1250: Polish, German, Czech) and Cyrillic Windows (cp1251). Offering charset-normalizer
+# cp1252 or cp1257 as well made it read Polish text as Western (“Pawe³”): their letters
+# overlap too much for short sheets, so Lithuanian cp1257 files need saving as UTF-8.
+LEGACY_ENCODINGS = ["cp1250", "cp1251"]
 
 # The first bytes of files people upload by mistake instead of a table.
 _NOT_TABLES = [
