@@ -208,3 +208,19 @@ def read_contact(text: str, regions: Iterable[str] = (DEFAULT_PHONE_REGION,)) ->
         else:
             contact.unread.append(part)
     return contact
+
+
+def normalise_messenger(text: str) -> str:
+    """A messenger field as typed in a form (“@olena”, “t.me/olena, viber +48…”) in the
+    stored form (“telegram @olena, viber +48…”); text that is no handle is kept as typed."""
+    text = " ".join(str(text or "").split())
+    if not text:
+        return ""
+    handles = []
+    for part in _SPLIT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        handle = _handle(part, [DEFAULT_PHONE_REGION])
+        handles.append(handle if handle is not None else part)
+    return ", ".join(handles)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prytulak.core.contact import normalise_messenger
 from prytulak.core.forms import (
     BOOL_CHOICES,
     PLACE_INPUT_ATTRS,
@@ -33,6 +34,9 @@ class HostForm(forms.ModelForm):
         model = Host
         fields = ["kind", "household_type", "name", "email", "phone", "messenger"]
         widgets = {"kind": forms.RadioSelect, "household_type": forms.RadioSelect}
+
+    def clean_messenger(self) -> str:
+        return normalise_messenger(self.cleaned_data.get("messenger") or "")
 
     def clean(self):
         cleaned = super().clean()

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prytulak.core.contact import normalise_messenger
 from prytulak.core.forms import (
     BOOL_CHOICES,
     PLACE_INPUT_ATTRS,
@@ -66,6 +67,9 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
             "arrival_place": _("A town or a border crossing, e.g. Przemyśl, Medyka or Перемишль."),
             "phone": _("With country code, e.g. +380 67 123 4567."),
         }
+
+    def clean_messenger(self) -> str:
+        return normalise_messenger(self.cleaned_data.get("messenger") or "")
 
     def clean_phone(self) -> str:
         phone = (self.cleaned_data["phone"] or "").strip()
