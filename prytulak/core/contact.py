@@ -161,9 +161,9 @@ def _handle(part: str, regions: list[str]) -> str | None:
         if m := pattern.fullmatch(part):
             return _format(messenger, m[1], regions)
     if m := _LABELLED.match(part):
-        messenger = _LABELS.get(" ".join(m[1].casefold().split()))
-        if messenger:
-            return _format(messenger, m[2].strip(), regions)
+        labelled = _LABELS.get(" ".join(m[1].casefold().split()))
+        if labelled:
+            return _format(labelled, m[2].strip(), regions)
     if m := _AT_HANDLE.fullmatch(part):
         return f"telegram @{m[1]}"
     return None

@@ -39,7 +39,7 @@ class HostForm(forms.ModelForm):
         return normalise_messenger(self.cleaned_data.get("messenger") or "")
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         contact = ("email", "phone", "messenger")
         if not any(cleaned.get(k) for k in contact) and not set(contact) & set(self.errors):
             raise forms.ValidationError(CONTACT_REQUIRED)

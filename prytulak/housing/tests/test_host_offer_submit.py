@@ -7,11 +7,10 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-
-from prytulak.core.errors import ServiceError
 from django.utils import timezone
 
 from prytulak.api.tests.test_api import call, key_for
+from prytulak.core.errors import ServiceError
 from prytulak.housing import services
 from prytulak.housing.models import Host, HostOffer, OfferStatus
 from prytulak.intake.tests.test_host_intake import valid_post
