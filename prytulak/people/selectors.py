@@ -125,7 +125,7 @@ def household_contact(*, actor: Actor, household: Household, reason: str) -> Hou
         actor=actor,
         obj=household,
         action="household.contact_viewed",
-        fields=["lead_name", "phone", "email", "needs", "notes", "members.name"],
+        fields=["lead_name", "phone", "email", "messenger", "needs", "notes", "members.name"],
         reason=reason,
     )
     return household

@@ -83,7 +83,11 @@ def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
     own = household.organization_id == actor.organization.pk
     duplicates, hidden = (
         selectors.duplicates_for(
-            actor=actor, phone=contact.phone, email=contact.email, exclude_pk=household.pk
+            actor=actor,
+            phone=contact.phone,
+            email=contact.email,
+            messenger=contact.messenger,
+            exclude_pk=household.pk,
         )
         if contact
         else ([], 0)
