@@ -93,8 +93,10 @@ def import_review(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespons
     """The review step's answers: cells corrected inline, rows accepted as understood."""
     job = _job(actor, pk)
     edits: dict[int, dict[str, str]] = {}
-    accepted: set[int] = set()
-    for row in services.review_rows(job, SHOWN_ROWS):
+    shown = services.review_rows(job, SHOWN_ROWS)
+    # Rows beyond the page keep their answer; those on it take the answer just given.
+    accepted = set(job.accepted) - {row["row"] for row in shown}
+    for row in shown:
         number = row["row"]
         for cell in row["cells"]:
             value = request.POST.get(f"r{number}-{cell['name']}")
@@ -102,7 +104,6 @@ def import_review(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespons
                 edits.setdefault(number, {})[cell["name"]] = value
         if row["outcome"] == "review" and request.POST.get(f"r{number}-accept"):
             accepted.add(number)
-    accepted |= {n for n in job.accepted if n not in edits}
     try:
         services.import_review(actor=actor, job=job, edits=edits, accepted=accepted)
     except ServiceError as exc:
