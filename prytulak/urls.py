@@ -80,6 +80,7 @@ staff_patterns = [
     path("import/", sheet_views.import_upload, name="import-upload"),
     path("import/<int:pk>/", sheet_views.import_detail, name="import-detail"),
     path("import/<int:pk>/start/", sheet_views.import_start, name="import-start"),
+    path("import/<int:pk>/review/", sheet_views.import_review, name="import-review"),
     path("import/<int:pk>/rows.csv", sheet_views.import_report, name="import-report"),
     path("api-keys/", api_views.token_list, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", api_views.token_revoke, name="api-key-revoke"),

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -79,6 +78,7 @@ class HostContactOut(Schema):
     name: str
     email: str
     phone: str
+    messenger: str
     address: str
 
 
@@ -113,8 +113,9 @@ class HostIn(Schema):
     kind: one_of(HostKind.values)  # type: ignore[valid-type]
     household_type: one_of(HostHousehold.values)  # type: ignore[valid-type]
     name: Str = Field(..., min_length=1, max_length=200)
-    email: Str = Field(..., min_length=3, max_length=254, examples=["host@example.org"])
+    email: Str = Field("", max_length=254, examples=["host@example.org"])
     phone: Str = Field("", max_length=40)
+    messenger: Str = Field("", max_length=200, examples=["telegram @host_name"])
 
 
 class OfferIn(Schema):
@@ -144,6 +145,7 @@ def detail(request: HttpRequest, offer) -> dict:  # noqa: ANN001
             "name": host.name,
             "email": host.email or "",
             "phone": host.phone or "",
+            "messenger": host.messenger or "",
             "address": offer.address or "",
         }
     return out
@@ -172,7 +174,7 @@ def offer_create(request: HttpRequest, payload: OfferIn):  # noqa: ANN201
     values = payload.dict()
     host_form = validated(HostForm(form_data(values.pop("host"))))
     offer_form = validated(OfferForm(form_data(values)))
-    with transaction.atomic():
-        host = services.host_create(data=host_form.cleaned_data)
-        offer = services.offer_create(host=host, data=offer_form.offer_data(), actor=actor)
+    offer = services.host_offer_submit(
+        host=host_form.cleaned_data, offer=offer_form.offer_data(), actor=actor
+    )
     return Status(201, detail(request, offer))

@@ -77,6 +77,7 @@ class ContactOut(Schema):
     lead_name: str
     phone: str
     email: str
+    messenger: str
     pet_notes: str
     needs: str
     notes: str
@@ -112,8 +113,9 @@ class PeopleIn(Schema):
 
 class HouseholdIn(Schema):
     lead_name: Str = Field(..., min_length=1, max_length=200)
-    phone: Str = Field(..., min_length=7, max_length=40, examples=["+380 67 123 4567"])
+    phone: Str = Field("", max_length=40, examples=["+380 67 123 4567"])
     email: Str = Field("", max_length=254)
+    messenger: Str = Field("", max_length=200, examples=["telegram @olena_k"])
     languages: list[Language] = Field(..., min_length=1, max_length=20, examples=[["uk"]])
     arrival_place: Str = Field(..., min_length=1, max_length=200, examples=["Przemyśl"])
     arrival_date: IsoDate
@@ -139,6 +141,7 @@ def detail(request: HttpRequest, household) -> dict:  # noqa: ANN001
             "lead_name": household.lead_name,
             "phone": household.phone or "",
             "email": household.email or "",
+            "messenger": household.messenger or "",
             "pet_notes": household.pet_notes or "",
             "needs": household.needs or "",
             "notes": household.notes or "",
@@ -172,14 +175,18 @@ def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN20
     counts = validated(MemberCountsForm(values.pop("people")))
     register_anyway = values.pop("register_anyway")
     form = validated(HouseholdForm(form_data(values)))
-    duplicates, hidden = selectors.duplicates_for(
-        actor=actor, phone=form.cleaned_data["phone"], email=form.cleaned_data["email"]
-    )
-    if (duplicates or hidden) and not register_anyway:
+    try:
+        household = services.household_register(
+            actor=actor,
+            data=form.household_data(),
+            members=counts.members(),
+            register_anyway=register_anyway,
+        )
+    except services.DuplicateHousehold as exc:
         # Only records the caller may see are named; the others are counted.
-        named = [f"#{d.pk}" for d in duplicates]
-        if hidden:
-            named.append(selectors.hidden_duplicates_text(hidden))
+        named = [f"#{d.pk}" for d in exc.duplicates]
+        if exc.hidden:
+            named.append(selectors.hidden_duplicates_text(exc.hidden))
         raise ApiError(
             409,
             _(
@@ -188,8 +195,5 @@ def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN20
             )
             % {"list": ", ".join(named)},
             "duplicate",
-        )
-    household = services.household_register(
-        actor=actor, data=form.household_data(), members=counts.members()
-    )
+        ) from exc
     return Status(201, detail(request, household))

@@ -15,10 +15,10 @@ numbers (e.g. a Telegram chat id) are not covered by this list.
 from __future__ import annotations
 
 PERSONAL_DATA_FIELDS: dict[str, list[str]] = {
-    "people.Household": ["phone", "email", "pet_notes", "needs", "notes"],
+    "people.Household": ["phone", "email", "messenger", "pet_notes", "needs", "notes"],
     "people.Person": ["name"],
     "people.ConsentRecord": ["how"],
-    "housing.Host": ["email", "phone"],
+    "housing.Host": ["email", "phone", "messenger"],
     "housing.HostVerification": ["note"],
     "housing.HostOffer": ["address", "notes"],
     "housing.Placement": ["reason"],
@@ -65,6 +65,7 @@ NOT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "share_level": "a choice",
         "phone_index": "a keyed hash (blind index)",
         "email_index": "a keyed hash (blind index)",
+        "messenger_index": "a keyed hash (blind index)",
         "arrival_place": "a town or reception point, for matching and maps",
         "arrival_place_key": "a gazetteer id",
         "arrival_country": "a code",
@@ -81,6 +82,7 @@ NOT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "household_type": "a choice",
         "email_index": "a keyed hash (blind index)",
         "phone_index": "a keyed hash (blind index)",
+        "messenger_index": "a keyed hash (blind index)",
         "preferred_language": "a code",
     },
     "housing.HostVerification": {"document_type": "a choice (never the document itself)"},

@@ -84,6 +84,7 @@ class HouseholdShredder:
             "name": household.lead_name,
             "phone": household.phone,
             "email": household.email,
+            "messenger": household.messenger,
             "languages": household.languages,
             "arrival": {
                 "place": household.arrival_place,
@@ -116,7 +117,8 @@ class HouseholdShredder:
                 setattr(household, name, None)
             household.lead_name = ERASED
             household.preferred_cities = ""
-            household.phone_index = household.email_index = household.lead_name_key = ""
+            household.phone_index = household.email_index = household.messenger_index = ""
+            household.lead_name_key = ""
             household.erased_at = timezone.now()
             if household.status != HouseholdStatus.CLOSED:
                 household.status = HouseholdStatus.CLOSED
@@ -147,6 +149,7 @@ class HostShredder:
             "name": host.name,
             "email": host.email,
             "phone": host.phone,
+            "messenger": host.messenger,
             "language": host.preferred_language,
             "who_lives_there": host.household_type,
             "verification": [
@@ -184,7 +187,8 @@ class HostShredder:
             host.name = ERASED
             host.email = None
             host.phone = None
-            host.email_index = host.phone_index = host.name_key = ""
+            host.messenger = None
+            host.email_index = host.phone_index = host.messenger_index = host.name_key = ""
             host.erased_at = timezone.now()
             host.save_without_historical_record()  # type: ignore[attr-defined]
             offers = HostOffer.objects.filter(host=host)

@@ -76,3 +76,14 @@ def name_tokens(value: str | None) -> list[str]:
 def name_index(value: str | None) -> str:
     """The stored form of `name_tokens`: distinct tokens, sorted, separated by spaces."""
     return " ".join(sorted(set(name_tokens(value))))
+
+
+def messenger_index(value: str | None) -> str:
+    """The index of the first handle in a host's or household's messenger field; a bare
+    “@name” is a Telegram handle, as `core.contact` reads it."""
+    from .contact import normalise_handle
+
+    first = (value or "").split(",", 1)[0].strip()
+    if first.startswith("@"):
+        first = "telegram " + first
+    return blind_index("messenger", normalise_handle(first))

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prytulak.core.contact import normalise_messenger
 from prytulak.core.forms import (
     BOOL_CHOICES,
     PLACE_INPUT_ATTRS,
@@ -25,13 +26,24 @@ from .models import (
     OfferStatus,
     Side,
 )
+from .services import CONTACT_REQUIRED
 
 
 class HostForm(forms.ModelForm):
     class Meta:
         model = Host
-        fields = ["kind", "household_type", "name", "email", "phone"]
+        fields = ["kind", "household_type", "name", "email", "phone", "messenger"]
         widgets = {"kind": forms.RadioSelect, "household_type": forms.RadioSelect}
+
+    def clean_messenger(self) -> str:
+        return normalise_messenger(self.cleaned_data.get("messenger") or "")
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        contact = ("email", "phone", "messenger")
+        if not any(cleaned.get(k) for k in contact) and not set(contact) & set(self.errors):
+            raise forms.ValidationError(CONTACT_REQUIRED)
+        return cleaned
 
 
 class OfferForm(PlaceResolvingMixin, forms.ModelForm):

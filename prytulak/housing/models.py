@@ -53,10 +53,20 @@ class Host(models.Model):
     # The name's transliterated skeleton, so "Olena" finds "Олена" (core.privacy.name_key).
     name_key = models.CharField(max_length=200, blank=True, editable=False)
     # Encrypted at rest; the blind indexes find the same host registered twice.
-    email = EncryptedEmailField(_("e-mail"), null=True)
+    # At least one way to reach the host: phone, e-mail or a messenger handle (the services
+    # check it, see core.contact).
+    email = EncryptedEmailField(_("e-mail"), blank=True, null=True)
     phone = EncryptedCharField(_("phone"), max_length=40, blank=True, null=True)
+    messenger = EncryptedCharField(
+        _("messenger"),
+        max_length=200,
+        blank=True,
+        null=True,
+        help_text=_("Telegram, Viber, Signal or WhatsApp, e.g. “telegram @name”."),
+    )
     email_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    messenger_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     preferred_language = models.CharField(max_length=8, default="en")
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -102,7 +102,7 @@ def offer_contact(*, actor: Actor, offer: HostOffer, reason: str) -> Host | None
         actor=actor,
         obj=offer.host,
         action="host.contact_viewed",
-        fields=["name", "email", "phone", "address"],
+        fields=["name", "email", "phone", "messenger", "address"],
         reason=reason,
     )
     return offer.host

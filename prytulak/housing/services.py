@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -14,9 +15,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from prytulak.core.errors import NotAllowed, ServiceError
-from prytulak.core.privacy import email_index, name_key, phone_index
+from prytulak.core.privacy import email_index, messenger_index, name_key, phone_index
 from prytulak.orgs.scopes import Actor
 
 from .models import (
@@ -31,30 +33,68 @@ from .models import (
 CONFIRM_SALT = "prytulak.housing.offer-confirm"
 
 
+CONTACT_REQUIRED = gettext_lazy(
+    "Give at least one way to reach them: a phone, an e-mail or a messenger."
+)
+
+
+def contact_required(*, phone: str | None, email: str | None, messenger: str | None) -> None:
+    """A host or a household needs at least one way to be reached."""
+    if not ((phone or "").strip() or (email or "").strip() or (messenger or "").strip()):
+        raise ServiceError(str(CONTACT_REQUIRED), code="no_contact")
+
+
 def host_create(*, data: dict[str, Any]) -> Host:
+    """A host record on its own; offers are submitted with `host_offer_submit`, which creates
+    the host in the same transaction."""
     host = Host(**data)
+    contact_required(phone=host.phone, email=host.email, messenger=host.messenger)
+    host.email = host.email or None
     host.email_index = email_index(host.email)
     host.phone_index = phone_index(host.phone)
     host.name_key = name_key(host.name)
+    host.messenger_index = messenger_index(host.messenger)
     host.full_clean()
     host.save()
     return host
 
 
-def offer_create(
-    *, host: Host, data: dict[str, Any], actor: Actor | None = None, send_confirmation: bool = True
+def host_offer_submit(
+    *,
+    host: dict[str, Any],
+    offer: dict[str, Any],
+    actor: Actor | None = None,
+    send_confirmation: bool = True,
 ) -> HostOffer:
-    """A new offer. From the public form it starts as a draft until the host confirms the
-    e-mail link; created by staff it waits for verification straight away."""
+    """A host and their offer, from the public form (no actor), a staff form, the API or an
+    import: one transaction, so a refused offer never leaves a host holding personal data.
+
+    Staff-created offers wait for verification. A public offer with an e-mail stays a draft
+    until the host follows the e-mailed link; one without an e-mail (a phone or a messenger
+    only) cannot be confirmed by a link, so it goes straight to verification, where a
+    coordinator reaches the host and checks their identity before it becomes active."""
     if actor is not None:
         actor.require("offer.create")
+    try:
+        with transaction.atomic():
+            new_host = host_create(data=host)
+            created = _offer_create(host=new_host, data=offer, actor=actor)
+            if created.status == OfferStatus.DRAFT and send_confirmation:
+                transaction.on_commit(lambda: offer_send_confirmation(offer=created))
+    except ServiceError:
+        raise
+    except ValidationError as exc:
+        # Model validation after the forms' own (a constraint, a coordinate): the caller
+        # shows it as the form's error, not a server error.
+        raise ServiceError(exc.messages, code="invalid") from exc
+    return created
+
+
+def _offer_create(*, host: Host, data: dict[str, Any], actor: Actor | None) -> HostOffer:
     offer = HostOffer(host=host, **data)
-    offer.status = OfferStatus.AWAITING if actor else OfferStatus.DRAFT
+    offer.status = OfferStatus.AWAITING if actor or not host.email else OfferStatus.DRAFT
     offer.full_clean()
-    with transaction.atomic():
-        offer.save()
-        if actor is None and send_confirmation:
-            transaction.on_commit(lambda: offer_send_confirmation(offer=offer))
+    offer.save()
     return offer
 
 

@@ -110,8 +110,9 @@ def offer_create(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     offer_form = OfferForm(request.POST or None)
     if request.method == "POST" and host_form.is_valid() and offer_form.is_valid():
         try:
-            host = services.host_create(data=host_form.cleaned_data)
-            offer = services.offer_create(host=host, data=offer_form.offer_data(), actor=actor)
+            offer = services.host_offer_submit(
+                host=host_form.cleaned_data, offer=offer_form.offer_data(), actor=actor
+            )
         except ServiceError as exc:
             offer_form.add_error(None, exc)
         else:

@@ -68,10 +68,10 @@ def host_offer(request: HttpRequest) -> HttpResponse:
         limited = _at_limit(request, "intake.host")
         if not limited and all([host_form.is_valid(), offer_form.is_valid(), extras.is_valid()]):
             try:
-                host = housing_services.host_create(
-                    data={**host_form.cleaned_data, "preferred_language": get_language()}
+                housing_services.host_offer_submit(
+                    host={**host_form.cleaned_data, "preferred_language": get_language()},
+                    offer=offer_form.offer_data(),
                 )
-                housing_services.offer_create(host=host, data=offer_form.offer_data())
             except ServiceError as exc:
                 offer_form.add_error(None, exc)
             else:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prytulak.core.contact import normalise_messenger
 from prytulak.core.forms import (
     BOOL_CHOICES,
     PLACE_INPUT_ATTRS,
@@ -13,6 +14,7 @@ from prytulak.core.forms import (
     PlaceResolvingMixin,
     languages_field,
 )
+from prytulak.housing.services import CONTACT_REQUIRED
 from prytulak.places.countries import COUNTRIES
 
 from .models import AgeBand, Household, HouseholdStatus, Person, Sex, ShareLevel
@@ -42,6 +44,7 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
             "lead_name",
             "phone",
             "email",
+            "messenger",
             "languages",
             "arrival_place",
             "arrival_date",
@@ -65,8 +68,13 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
             "phone": _("With country code, e.g. +380 67 123 4567."),
         }
 
+    def clean_messenger(self) -> str:
+        return normalise_messenger(self.cleaned_data.get("messenger") or "")
+
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
+        phone = (self.cleaned_data["phone"] or "").strip()
+        if not phone:
+            return ""  # a household reached by e-mail or messenger only
         digits = [c for c in phone if c.isdigit()]
         if len(digits) < 7 or len(digits) > 15 or any(c not in "0123456789+-() ." for c in phone):
             raise forms.ValidationError(_("Enter a phone number, e.g. +380 67 123 4567."))
@@ -87,6 +95,10 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not any(cleaned.get(k) for k in ("phone", "email", "messenger")) and not (
+            {"phone", "email", "messenger"} & set(self.errors)
+        ):
+            self.add_error(None, CONTACT_REQUIRED)
         if self.place is not None:
             self.instance.arrival_country = self.place.country
             self.instance.arrival_latitude = self.place.latitude

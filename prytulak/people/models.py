@@ -62,10 +62,19 @@ class Household(models.Model):
     lead_name_key = models.CharField(max_length=200, blank=True, editable=False)
     # Contact details and free text about people are encrypted at rest; the blind indexes
     # (keyed hashes) find duplicates without decrypting.
-    phone = EncryptedCharField(_("phone"), max_length=40, null=True)
+    # At least one of phone, e-mail and messenger (the services check it).
+    phone = EncryptedCharField(_("phone"), max_length=40, blank=True, null=True)
     email = EncryptedEmailField(_("e-mail"), blank=True, null=True)
+    messenger = EncryptedCharField(
+        _("messenger"),
+        max_length=200,
+        blank=True,
+        null=True,
+        help_text=_("Telegram, Viber, Signal or WhatsApp, e.g. “telegram @name”."),
+    )
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    messenger_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     languages = models.JSONField(
         _("languages spoken"), default=list, validators=[validate_languages]
     )
@@ -120,7 +129,7 @@ class Household(models.Model):
 
 
 # Personal fields a shredder blanks and code that only counts or matches can defer.
-ENCRYPTED_HOUSEHOLD_FIELDS = ["phone", "email", "pet_notes", "needs", "notes"]
+ENCRYPTED_HOUSEHOLD_FIELDS = ["phone", "email", "messenger", "pet_notes", "needs", "notes"]
 
 
 class ConsentRecord(models.Model):

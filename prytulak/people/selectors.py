@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from prytulak.audit.log import log_access
 from prytulak.core.privacy import (
     email_index,
+    messenger_index,
     name_key,
     name_tokens,
     normalise_phone,
@@ -148,22 +149,29 @@ def household_contact(*, actor: Actor, household: Household, reason: str) -> Hou
         actor=actor,
         obj=household,
         action="household.contact_viewed",
-        fields=["lead_name", "phone", "email", "needs", "notes", "members.name"],
+        fields=["lead_name", "phone", "email", "messenger", "needs", "notes", "members.name"],
         reason=reason,
     )
     return household
 
 
 def household_duplicates(
-    *, phone: str | None, email: str | None, exclude_pk: int | None = None
+    *,
+    phone: str | None,
+    email: str | None,
+    messenger: str | None = None,
+    exclude_pk: int | None = None,
 ) -> QuerySet[Household]:
-    """Households of any organisation with the same phone or e-mail (by blind index). Show
-    the actor only those they may see (`duplicates_for`); the rest are counted, not named."""
+    """Households of any organisation with the same phone, e-mail or messenger (by blind
+    index). Show the actor only those they may see (`duplicates_for`); the rest are counted,
+    not named."""
     match = Q(pk__in=[])
     if p := phone_index(phone):
         match |= Q(phone_index=p)
     if e := email_index(email):
         match |= Q(email_index=e)
+    if m := messenger_index(messenger):
+        match |= Q(messenger_index=m)
     qs = Household.objects.filter(match, erased_at__isnull=True).select_related("organization")
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
@@ -171,10 +179,17 @@ def household_duplicates(
 
 
 def duplicates_for(
-    *, actor: Actor, phone: str | None, email: str | None, exclude_pk: int | None = None
+    *,
+    actor: Actor,
+    phone: str | None,
+    email: str | None,
+    messenger: str | None = None,
+    exclude_pk: int | None = None,
 ) -> tuple[list[Household], int]:
     """Duplicates the actor may see by number, and how many others exist that they may not."""
-    found = list(household_duplicates(phone=phone, email=email, exclude_pk=exclude_pk))
+    found = list(
+        household_duplicates(phone=phone, email=email, messenger=messenger, exclude_pk=exclude_pk)
+    )
     seen = [d for d in found if actor.can("household.view", d)]
     return seen, len(found) - len(seen)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prytulak.core.errors import ServiceError
-from prytulak.core.privacy import email_index, name_index, name_key, phone_index
+from prytulak.core.privacy import email_index, messenger_index, name_index, name_key, phone_index
 from prytulak.orgs.scopes import Actor
 
 from .models import ConsentRecord, Household, HouseholdStatus, Person, ShareLevel, Source
@@ -28,9 +28,13 @@ def _check_members(members: list[dict[str, Any]]) -> None:
 
 
 def _set_indexes(household: Household) -> None:
+    from prytulak.housing.services import contact_required
+
+    contact_required(phone=household.phone, email=household.email, messenger=household.messenger)
     household.phone_index = phone_index(household.phone)
     household.email_index = email_index(household.email)
     household.lead_name_key = name_key(household.lead_name)
+    household.messenger_index = messenger_index(household.messenger)
 
 
 def _people(household: Household, members: list[dict[str, Any]]) -> list[Person]:
@@ -41,11 +45,35 @@ def _people(household: Household, members: list[dict[str, Any]]) -> list[Person]
     return people
 
 
+class DuplicateHousehold(ServiceError):
+    """The phone, e-mail or messenger is already registered. `duplicates` are the households
+    the actor may see (to name them); `hidden` counts the others, which are never named."""
+
+    def __init__(self, duplicates: list[Household], hidden: int):
+        super().__init__(
+            _("The same phone, e-mail or messenger is already registered."), code="duplicate"
+        )
+        self.duplicates = duplicates
+        self.hidden = hidden
+
+
 def household_register(
-    *, actor: Actor | None, data: dict[str, Any], members: list[dict[str, Any]]
+    *,
+    actor: Actor | None,
+    data: dict[str, Any],
+    members: list[dict[str, Any]],
+    register_anyway: bool = False,
 ) -> Household:
-    """Register a household. Without an actor it comes from the public form and waits, with
-    no organisation, for a coordinator to take it; staff register it in their organisation."""
+    """Register a household: the one place for the public form, staff forms, the API and
+    imports. Without an actor it comes from the public form and waits, with no organisation,
+    for a coordinator to take it; staff register it in their organisation.
+
+    Staff registrations are checked for duplicates (same phone, e-mail or messenger in any
+    organisation, by blind index) and refused with DuplicateHousehold unless
+    `register_anyway`. The public form is not checked: its answer would tell a stranger who
+    is registered; coordinators see the duplicates on the household's page."""
+    from .selectors import duplicates_for
+
     _check_members(members)
     if actor is not None:
         actor.require("household.create")
@@ -62,6 +90,15 @@ def household_register(
     _set_indexes(household)
     household.full_clean()
     with transaction.atomic():
+        if actor is not None and not register_anyway:
+            duplicates, hidden = duplicates_for(
+                actor=actor,
+                phone=household.phone,
+                email=household.email,
+                messenger=household.messenger,
+            )
+            if duplicates or hidden:
+                raise DuplicateHousehold(duplicates, hidden)
         household.save()
         Person.objects.bulk_create(_people(household, members))
     return household
@@ -82,7 +119,7 @@ def household_update(
     _set_indexes(household)
     household.full_clean()
     with transaction.atomic():
-        indexes = ["phone_index", "email_index", "lead_name_key"]
+        indexes = ["phone_index", "email_index", "messenger_index", "lead_name_key"]
         household.save(update_fields=[*data.keys(), *indexes, "updated_at"])
         if members is not None:
             _check_members(members)

@@ -83,7 +83,11 @@ def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
     own = household.organization_id == actor.organization.pk
     duplicates, hidden = (
         selectors.duplicates_for(
-            actor=actor, phone=contact.phone, email=contact.email, exclude_pk=household.pk
+            actor=actor,
+            phone=contact.phone,
+            email=contact.email,
+            messenger=contact.messenger,
+            exclude_pk=household.pk,
         )
         if contact
         else ([], 0)
@@ -162,12 +166,14 @@ def _household_form(
     form = HouseholdForm(request.POST or None, instance=household)
     members = Person.objects.filter(household=household) if household else Person.objects.none()
     formset = PersonFormSet(request.POST or None, queryset=members, prefix="members")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if household is not None and request.method == "POST" and form.is_valid():
+        # New households are checked by the service; an edit may take another's contact.
         duplicates, hidden = selectors.duplicates_for(
             actor=actor,
             phone=form.cleaned_data["phone"],
             email=form.cleaned_data["email"],
-            exclude_pk=household.pk if household else None,
+            messenger=form.cleaned_data["messenger"],
+            exclude_pk=household.pk,
         )
         if duplicates or hidden:
             form.fields["register_anyway"].widget = CheckboxInput()
@@ -177,7 +183,10 @@ def _household_form(
         try:
             if household is None:
                 household = services.household_register(
-                    actor=actor, data=form.household_data(), members=members_from_formset(formset)
+                    actor=actor,
+                    data=form.household_data(),
+                    members=members_from_formset(formset),
+                    register_anyway=form.cleaned_data.get("register_anyway", False),
                 )
             else:
                 services.household_update(
@@ -186,6 +195,9 @@ def _household_form(
                     data=form.household_data(),
                     members=members_from_formset(formset),
                 )
+        except services.DuplicateHousehold as exc:
+            form.fields["register_anyway"].widget = CheckboxInput()
+            form.add_error(None, _duplicate_message(exc.duplicates, exc.hidden))
         except ServiceError as exc:
             form.add_error(None, exc)
         else:

@@ -11,7 +11,7 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_("CSV or XLSX, the first row naming the columns; up to 5 MB."),
+        help_text=_("CSV or XLSX with a row naming the columns; up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )
 
@@ -37,3 +37,17 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, int]:
         return {k: v for k, v in self.cleaned_data.items() if v is not None}
+
+
+class TableForm(forms.Form):
+    """Which sheet holds the table, and which of its rows names the columns."""
+
+    sheet = forms.TypedChoiceField(label=_("Sheet"), coerce=int, choices=[])
+    header_row = forms.IntegerField(label=_("Row naming the columns"), min_value=1)
+
+    def __init__(self, *args, job, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["sheet"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(i, name) for i, name in enumerate(job.sheets)]
+        self.initial = {"sheet": job.sheet, "header_row": job.header_row}

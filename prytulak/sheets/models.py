@@ -36,13 +36,21 @@ class ImportJob(models.Model):
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
     language = models.CharField(max_length=8, default="en")
+    # The file's sheets (names), the chosen one, and the spreadsheet row number of its header.
+    sheets = models.JSONField(default=list, blank=True)
+    sheet = models.PositiveSmallIntegerField(default=0)
+    header_row = models.PositiveIntegerField(default=1)
     headers = models.JSONField(default=list)
-    rows = EncryptedTextField(null=True, blank=True)  # JSON list of lists of text
+    # JSON list of every sheet's rows of text, as the spreadsheet numbers them.
+    rows = EncryptedTextField(null=True, blank=True)
+    # Spreadsheet row numbers of rows needing a look that the importer accepted as understood.
+    accepted = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)  # our field → column number
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
-    results = models.JSONField(default=list, blank=True)  # per row: outcome, messages, id
+    # Per row: its number, outcome, messages and reasons for a look (never a cell's value).
+    results = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -14,8 +14,22 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from prytulak.core.choices import SPOKEN_LANGUAGE_CODES
-from prytulak.core.privacy import DEFAULT_PHONE_REGION, normalise_phone
 from prytulak.places.geocoder import Place, fold, gazetteer
+
+
+class Unsure(Exception):  # noqa: N818 (not an error: a reading to confirm)
+    """A reader's best reading that a person should confirm before it is imported.
+
+    `value` is what was understood; `reason` says why it needs a look, naming the problem and
+    never quoting the cell. The import shows such rows for review (original text next to
+    `value`), and imports them only once fixed or accepted. Any reader may raise it (the
+    people and date parsers do when a phrasing is ambiguous)."""
+
+    def __init__(self, value: object, reason: str):
+        super().__init__(reason)
+        self.value = value
+        self.reason = reason
+
 
 # Number words people write instead of digits, in the languages of the sheets we saw.
 NUMBER_WORDS = {
@@ -105,20 +119,6 @@ def people(text: str) -> People:
     if result.total > 30:
         raise ValueError(_("A household can have at most %(max)d people.") % {"max": 30})
     return result
-
-
-def phone(text: str, region: str = DEFAULT_PHONE_REGION) -> str:
-    """A phone in the local formats people type (“067 123 45 67”, “0048 600-100-200”,
-    “380501234567”) as E.164; `region` is the country a number without a code belongs to.
-    The same normalisation as the blind index, but a number it cannot read is an error."""
-    raw = str(text).strip()
-    digits = re.sub(r"\D", "", raw)
-    if not raw.startswith(("+", "00")) and len(digits) >= 11:
-        raw = "+" + digits  # a full international number typed without the plus
-    number = normalise_phone(raw, region)
-    if not number.startswith("+"):
-        raise ValueError(_("not a phone number we can read"))
-    return number
 
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[./\-](\d{1,2})(?:[./\-](\d{2,4}))?")

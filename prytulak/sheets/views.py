@@ -10,7 +10,7 @@ from prytulak.core.errors import ServiceError
 from prytulak.orgs.scopes import Actor
 
 from . import services
-from .forms import MappingForm, UploadForm
+from .forms import MappingForm, TableForm, UploadForm
 from .models import ImportJob, ImportStatus
 
 SHOWN_ROWS = 200
@@ -46,8 +46,19 @@ def import_upload(request: HttpRequest, *, actor: Actor) -> HttpResponse:
 @staff_view("import.run")
 def import_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     job = _job(actor, pk)
-    form = MappingForm(request.POST or None, job=job)
-    if request.method == "POST" and form.is_valid():
+    choosing_table = request.method == "POST" and "table" in request.POST
+    table_form = TableForm(request.POST if choosing_table else None, job=job)
+    form = MappingForm(
+        request.POST if request.method == "POST" and not choosing_table else None, job=job
+    )
+    if choosing_table and table_form.is_valid():
+        try:
+            services.import_choose_table(actor=actor, job=job, **table_form.cleaned_data)
+        except ServiceError as exc:
+            table_form.add_error(None, exc)
+        else:
+            return redirect(job)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.import_map(actor=actor, job=job, mapping=form.mapping())
         except ServiceError as exc:
@@ -55,18 +66,49 @@ def import_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespons
         else:
             return redirect(job)
     finished = job.status in (ImportStatus.CHECKED, ImportStatus.DONE, ImportStatus.FAILED)
-    results = [r for r in job.results if r["outcome"] != "ok" or r["messages"]]
+    results = [
+        {**r, "label": services.outcome_label(r["outcome"])}
+        for r in job.results
+        if r["outcome"] not in ("ok", "review", "rejected") or r["messages"]
+    ]
+    reviewing = job.status == ImportStatus.CHECKED
     context = {
         "job": job,
         "form": form,
+        "table_form": table_form,
         "finished": finished,
         "results": results[:SHOWN_ROWS],
         "more": max(0, len(results) - SHOWN_ROWS),
+        "review": services.review_rows(job, SHOWN_ROWS, actor) if reviewing else [],
         "running": job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING),
     }
     if request.headers.get("HX-Request"):
         return render(request, "sheets/_progress.html", context)
     return render(request, "sheets/detail.html", context)
+
+
+@require_POST
+@staff_view("import.run")
+def import_review(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    """The review step's answers: cells corrected inline, rows accepted as understood."""
+    job = _job(actor, pk)
+    edits: dict[int, dict[str, str]] = {}
+    shown = services.review_rows(job, SHOWN_ROWS)
+    # Rows beyond the page keep their answer; those on it take the answer just given.
+    accepted = set(job.accepted) - {row["row"] for row in shown}
+    for row in shown:
+        number = row["row"]
+        for cell in row["cells"]:
+            value = request.POST.get(f"r{number}-{cell['name']}")
+            if value is not None and value.strip() != cell["original"]:
+                edits.setdefault(number, {})[cell["name"]] = value
+        if row["outcome"] == "review" and request.POST.get(f"r{number}-accept"):
+            accepted.add(number)
+    try:
+        services.import_review(actor=actor, job=job, edits=edits, accepted=accepted)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(job)
 
 
 @require_POST
@@ -85,5 +127,13 @@ def import_report(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespons
     """Every row's outcome and messages, to fix the sheet and upload it again."""
     job = _job(actor, pk)
     header = [_("Row"), _("Outcome"), _("Messages"), _("Record")]
-    rows = [[r["row"], r["outcome"], " | ".join(r["messages"]), r["id"] or ""] for r in job.results]
+    rows = [
+        [
+            r["row"],
+            services.outcome_label(r["outcome"]),
+            " | ".join([*r["messages"], *r.get("review", [])]),
+            r["id"] or "",
+        ]
+        for r in job.results
+    ]
     return csv_response(f"import-{job.pk}-rows.csv", header, rows)

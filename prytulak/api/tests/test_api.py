@@ -90,7 +90,7 @@ def test_errors_come_in_the_callers_language(key_a):
     )
     assert response.status_code == 400
     errors = response.json()["errors"]
-    assert errors["phone"] == ["To pole jest wymagane."]
+    assert errors["arrival_place"] == ["To pole jest wymagane."]
 
 
 @pytest.mark.django_db

@@ -121,6 +121,7 @@ ROUTES: dict[str, Route] = {
     "import-upload": Route("import.run"),
     "import-detail": Route("import.run", "import"),
     "import-start": Route("import.run", "import", "POST"),
+    "import-review": Route("import.run", "import", "POST"),
     "import-report": Route("import.run", "import"),
     "api-keys": Route("apikey.manage"),
     "api-key-revoke": Route("apikey.manage", "apitoken", "POST"),
