@@ -42,8 +42,9 @@ def create_offer(actor, city, host_name="Jan Kowalski"):
     )
     assert host_form.is_valid(), host_form.errors
     assert offer_form.is_valid(), offer_form.errors
-    host = housing_services.host_create(data=host_form.cleaned_data)
-    return housing_services.offer_create(host=host, data=offer_form.offer_data(), actor=actor)
+    return housing_services.host_offer_submit(
+        host=host_form.cleaned_data, offer=offer_form.offer_data(), actor=actor
+    )
 
 
 def register(actor, place, lead_name="Olena Kovalenko", members=("",)):
