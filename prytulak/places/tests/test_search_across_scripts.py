@@ -47,12 +47,16 @@ def create_offer(actor, city, host_name="Jan Kowalski"):
     )
 
 
+_PHONES = iter(range(1000000, 9999999))
+
+
 def register(actor, place, lead_name="Olena Kovalenko", members=("",)):
-    """A household registered as staff register one: the form, then the service."""
+    """A household registered as staff register one: the form, then the service (each with
+    its own phone, so the duplicate policy does not hold them back)."""
     form = HouseholdForm(
         {
             "lead_name": lead_name,
-            "phone": "+380671234567",
+            "phone": f"+38067{next(_PHONES)}",
             "languages": ["uk"],
             "arrival_place": place,
             "arrival_date": timezone.localdate().isoformat(),
