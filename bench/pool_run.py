@@ -47,12 +47,17 @@ from prytulak.people.models import Household, HouseholdStatus  # noqa: E402
 def _load(run: MatchingRun):
     """What the run matched, loaded again from the database as it stood before the run: the
     households it considered and the offers with room (runs' own loaders and converters)."""
-    households = list(runs._households(run))
-    offers = [o for o in runs._offers(run) if all(runs.room(o))]
     today = timezone.localdate()
+    if hasattr(runs, "_household_rows"):  # rows as columns
+        households, offers = runs._household_rows(run), runs._offer_rows(run)
+        h = runs.households_to_arrays(households, today)
+        o = runs.offers_to_arrays(offers)
+        return h, o, [r["pk"] for r in households], [r["pk"] for r in offers]
+    households = list(runs._households(run))
+    offer_rows = [x for x in runs._offers(run) if all(runs.room(x))]
     h = runs.households_to_arrays(households, today)
-    o = runs.offers_to_arrays(offers)
-    return h, o, [x.pk for x in households], [x.pk for x in offers]
+    o = runs.offers_to_arrays(offer_rows)
+    return h, o, [x.pk for x in households], [x.pk for x in offer_rows]
 
 
 def free_feasible_left(run: MatchingRun, max_km: float) -> tuple[int, int, int]:
@@ -112,7 +117,7 @@ def free_feasible_left(run: MatchingRun, max_km: float) -> tuple[int, int, int]:
 
 
 def _report_check(run: MatchingRun) -> None:
-    max_km = float(run.summary.get("max_km") or 800)
+    max_km = float(getattr(run, "max_km", None) or run.summary.get("max_km") or 800)
     unplaced, stranded, room = free_feasible_left(run, max_km)
     print(
         f"check: {unplaced} unplaced, {stranded} of them with a free feasible offer "
