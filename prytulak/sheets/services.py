@@ -4,6 +4,7 @@ the same service functions; nothing is imported twice."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Callable
@@ -26,8 +27,10 @@ from prytulak.people.models import AgeBand, Household, Sex, Source
 from prytulak.places.geocoder import fold
 
 from . import parse
+from .dates_text import read_date
 from .fields import COLUMNS, guess_mapping
 from .models import ImportedRow, ImportJob, ImportKind, ImportStatus
+from .people_text import CHILD_UNKNOWN_AGE, read_people
 from .reader import read_table
 
 PROGRESS_EVERY = 25
@@ -130,6 +133,8 @@ class _Cells:
         self.values = values
         self.errors: list[str] = []
         self.failed: set[str] = set()
+        # Values read, but not surely right: the row waits for a person to look.
+        self.doubts: list[str] = []
 
     def about(self, name: str, problem: str) -> str:
         if name not in self.labels:
@@ -149,6 +154,16 @@ class _Cells:
             self.errors.append(self.about(name, str(exc)))
             self.failed.add(name)
             return default
+
+    def read_date(self, name: str, reference: datetime.date, default: Any = None) -> Any:
+        """A date column, counted from `reference` where relative; a date that is not
+        exact is kept with a doubt."""
+        reading = self.read(name, lambda raw: read_date(raw, reference))
+        if reading is None:
+            return default
+        if reading.review is not None:
+            self.doubts.append(self.about(name, str(reading.review)))
+        return reading.date
 
     def form_errors(self, *forms: Any) -> None:
         given = {str(v).strip() for v in self.values.values()}
@@ -170,7 +185,9 @@ class _Cells:
                     self.errors.append(prefix + self.about(name, error))
 
 
-def _offer_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
+def _offer_row(
+    values: dict[str, str], notes: list[str], reference: datetime.date
+) -> dict[str, Any]:
     cells = _Cells(ImportKind.OFFERS, values)
     read, errors = cells.read, cells.errors
     place = read("city", parse.place)
@@ -187,8 +204,8 @@ def _offer_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
         "country": place[0].country if place else "",
         "address": values.get("address", ""),
         "beds": read("beds", parse.whole_number),
-        "available_from": read("available_from", parse.date),
-        "available_to": read("available_to", parse.date),
+        "available_from": cells.read_date("available_from", reference),
+        "available_to": cells.read_date("available_to", reference),
         "pets_allowed": read("pets", parse.yes_no, False),
         "children_allowed": read("children", parse.yes_no, True),
         "step_free": False,
@@ -204,15 +221,23 @@ def _offer_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
     valid = host_form.is_valid() & offer_form.is_valid()
     cells.form_errors(host_form, offer_form)
     if errors or not valid:
-        raise RowError(errors)
-    return {"host": host_form.cleaned_data, "offer": offer_form.offer_data()}
+        raise RowError(errors + cells.doubts)
+    return {
+        "host": host_form.cleaned_data,
+        "offer": offer_form.offer_data(),
+        "review": cells.doubts,
+    }
 
 
-def _household_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
+def _household_row(
+    values: dict[str, str], notes: list[str], reference: datetime.date
+) -> dict[str, Any]:
     cells = _Cells(ImportKind.HOUSEHOLDS, values)
     # `failed`: fields whose own message is already given, so the form's is dropped.
     read, errors, failed = cells.read, cells.errors, cells.failed
-    people = read("people", parse.people)
+    people = read("people", read_people)
+    if people is not None and people.review is not None:
+        cells.doubts.append(cells.about("people", str(people.review)))
     place = read("arrival_place", parse.place)
     if place and place[1]:
         notes.append(cells.about("arrival_place", _("read as %(place)s") % {"place": place[0]}))
@@ -222,7 +247,7 @@ def _household_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
         "email": values.get("email", ""),
         "languages": read("languages", parse.languages, []) or ["uk"],
         "arrival_place": place[0].name if place else "",
-        "arrival_date": read("arrival_date", parse.date, ""),
+        "arrival_date": cells.read_date("arrival_date", reference, ""),
         "pets": people.pets if people else 0,
         "needs": values.get("needs", ""),
         "notes": values.get("notes", ""),
@@ -234,7 +259,7 @@ def _household_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
     cells.form_errors(form)
     if people is None and "people" not in failed:
         errors.append(cells.about("people", _("Say how many people, e.g. “2 adults + 1 child”.")))
-    if people is not None and people.adults + people.seniors == 0:
+    if people is not None and people.review is None and people.adults == 0:
         errors.append(
             _(
                 "Children without an adult: register them with the child-protection officer, "
@@ -242,15 +267,21 @@ def _household_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
             )
         )
     if errors:
-        raise RowError(errors)
+        raise RowError(errors + cells.doubts)
     assert people is not None
-    members = (
-        [{"age_band": AgeBand.ADULT, "sex": Sex.UNSPECIFIED}] * people.adults
-        + [{"age_band": AgeBand.CHILD, "sex": Sex.UNSPECIFIED}] * people.children
-        + [{"age_band": AgeBand.INFANT, "sex": Sex.UNSPECIFIED}] * people.infants
-        + [{"age_band": AgeBand.SENIOR, "sex": Sex.UNSPECIFIED}] * people.seniors
-    )
-    return {"data": {**form.household_data(), "source": Source.IMPORT}, "members": members}
+    # A child whose age the text does not give goes in the 5–13 band, as before.
+    members = [
+        {
+            "age_band": AgeBand.CHILD if band == CHILD_UNKNOWN_AGE else band,
+            "sex": Sex.UNSPECIFIED,
+        }
+        for band in people.members
+    ]
+    return {
+        "data": {**form.household_data(), "source": Source.IMPORT},
+        "members": members,
+        "review": cells.doubts,
+    }
 
 
 def _duplicate_of(job: ImportJob, row: dict[str, Any], seen: set[str]) -> str | None:
@@ -312,7 +343,8 @@ def _process(job: ImportJob, commit: bool) -> ImportJob:
     )
     seen: set[str] = set()
     results = []
-    counts = {"ok": 0, "imported": 0, "rejected": 0, "duplicate": 0, "already": 0}
+    counts = {"ok": 0, "imported": 0, "review": 0, "rejected": 0, "duplicate": 0, "already": 0}
+    uploaded = timezone.localdate(job.created_at)
     for n, cells in enumerate(rows, start=1):
         values = {
             name: (cells[i] if i < len(cells) else "").strip() for name, i in job.mapping.items()
@@ -324,7 +356,7 @@ def _process(job: ImportJob, commit: bool) -> ImportJob:
             outcome = "already"
         else:
             try:
-                row = reader(values, notes)
+                row = reader(values, notes, _reference(values, uploaded))
             except RowError as exc:
                 outcome, notes = "rejected", exc.messages
             else:
@@ -332,6 +364,10 @@ def _process(job: ImportJob, commit: bool) -> ImportJob:
                 if same:
                     outcome = "duplicate"
                     notes.append(_("Already registered: %(ref)s.") % {"ref": same})
+                elif row["review"]:
+                    # Read, but not surely right: not imported until a person looks.
+                    outcome = "review"
+                    notes += row["review"]
                 elif commit:
                     object_id = _create(job, actor, row, mark)
                     outcome = "imported" if object_id else "already"
@@ -350,6 +386,18 @@ def _process(job: ImportJob, commit: bool) -> ImportJob:
         job.status = ImportStatus.CHECKED
     job.save(update_fields=["results", "counts", "processed", "finished_at", "status", "rows"])
     return job
+
+
+def _reference(values: dict[str, str], uploaded: datetime.date) -> datetime.date:
+    """The day relative dates in a row count from: when its form was filled in, if the
+    sheet has that column and it holds a real date, else the upload's day."""
+    try:
+        stamp = read_date(values.get("submitted_at") or "", uploaded)
+    except ValueError:
+        return uploaded
+    if stamp.review or stamp.date > uploaded:
+        return uploaded  # not a day, or not one before the upload: not a timestamp
+    return stamp.date
 
 
 def _create(job: ImportJob, actor: Actor, row: dict[str, Any], mark: str) -> int | None:
