@@ -91,3 +91,46 @@ def test_free_text_families_and_dates_are_imported_held_for_review_or_refused(
         assert household.arrival_date == expected[6], expected
     # Only the rows read for sure were stored.
     assert Household.objects.filter(source=Source.IMPORT, organization=org_a).count() == 7
+
+
+@pytest.mark.django_db
+def test_host_offers_available_asap_from_monday_or_from_a_day_without_a_year(
+    org_a, caseworker_a, django_capture_on_commit_callbacks
+):
+    from prytulak.housing.models import HostOffer
+
+    today = timezone.localdate()
+    three_days_ago = today - datetime.timedelta(days=3)
+    monday = today + datetime.timedelta(days=(7 - today.weekday()) % 7)
+    march_10 = datetime.date(today.year, 3, 10)
+    if march_10 < today - datetime.timedelta(days=30):
+        march_10 = march_10.replace(year=today.year + 1)
+    header = ["Імʼя господаря", "E-mail", "Місто", "Місць", "Від", "До", "Timestamp"]
+    # available from, until, timestamp → outcome, available_from
+    rows = [
+        ("ASAP", "", "", "imported", today),
+        ("od zaraz", "", "", "imported", today),
+        ("sofort", "", "", "imported", today),
+        ("від 10 березня", "", "", "imported", march_10),
+        ("March 10", "", "", "imported", march_10),
+        ("завтра", "", three_days_ago.isoformat(), "imported", today - datetime.timedelta(days=2)),
+        ("з понеділка", "", "", "review" if monday == today else "imported", monday),
+        ("ASAP", "31.02", "", "rejected", None),
+    ]
+    cells = [
+        [f"Host {i}", f"host{i}@example.org", "Kraków", "2", r[0], r[1], r[2]]
+        for i, r in enumerate(rows)
+    ]
+    actor = actor_for(caseworker_a)
+    job = services.import_upload(
+        actor=actor, kind="offers", name="hosts.csv", data=as_csv(header, cells)
+    )
+    assert job.mapping["submitted_at"] == 6
+    _checked, job = check_and_import(actor, job, django_capture_on_commit_callbacks)
+    for expected, result in zip(rows, job.results, strict=True):
+        assert result["outcome"] == expected[3], (expected, result)
+        if expected[3] == "imported":
+            offer = HostOffer.objects.get(pk=result["id"])
+            assert offer.available_from == expected[4], expected
+    refused = job.results[-1]["messages"]
+    assert "Column “Available until”: there is no day 31 in that month" in refused
