@@ -331,8 +331,12 @@ class _Reader:
                     self.doubt(REASON_COUNT)
                 if in_details and not negate:
                     self.doubt(REASON_AGES)  # “2 kids (toddler and 7yo)”: the same or more?
-                if count == 1 and any(
-                    g.kind == kind and (g.count or 2) > 1 for g in self.groups if not g.negated
+                if (
+                    count == 1
+                    and kind != "pet"
+                    and any(
+                        g.kind == kind and (g.count or 2) > 1 for g in self.groups if not g.negated
+                    )
                 ):
                     self.doubt(REASON_AGES)  # “з двома дітьми, одна дитина 5 р.”: one of them?
                 self.groups.append(last)
@@ -409,6 +413,9 @@ class _Reader:
                 ages.append((t.value, t.value))
         if months:
             ages = [(lo / 12, hi / 12) for lo, hi in ages]
+        if any(hi > 110 for _lo, hi in ages):
+            self.doubt(REASON_AGES)  # “1985 р.н.”: a year of birth, not an age
+            return
         if group.kind in _ADULT_KINDS and any(lo < 18 for lo, _hi in ages):
             self.doubt(REASON_AGES)  # “мама + малы 3 гады”: whose age is it?
             return

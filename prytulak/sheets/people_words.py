@@ -98,7 +98,8 @@ VOCABULARY: dict[str, str] = {
     "vague": "кілька декілька несколько некалькі kilka kilkoro several some mehrere einige пару",
     "age.word": "вік віком возраст возрастом узрост wiek wieku age aged alter",
     # Numbers' units: an age in years, or in months (a baby).
-    "years": "років роки рік року р рр лет года год г гадоў гады lat lata rok roku l r lt "
+    "years": "років роки рік року р рр рочки рочків рочок лет года год г годика годиков "
+    "годик гадоў гады гадок гадкі lat lata latka latek rok roku roczek l r lt "
     "years year yrs yr y yo jahre jahr jahren j jr",
     "months": "місяців місяці місяць міс мес месяцев месяца месяц месяцаў месяцы miesięcy "
     "miesiące miesiąc mies mc months month mo mos mths monate monat monaten mon тижнів "

@@ -68,6 +68,8 @@ def test_its_bands_are_the_person_age_bands():
         "2 дорослих + тварини",  # how many pets?
         "мама + малы 3 гады",  # whose age is three?
         "мама з двома дітьми, одна дитина 5 років",  # one of the two, or a third?
+        "мама 1985 р.н., син 2015 р.н.",  # years of birth, not ages
+        "2 дорослих і дитина, всього 4",  # the total does not add up
         "sorry, no idea",
         "",
     ],
