@@ -718,6 +718,7 @@ def review_rows(job: ImportJob, limit: int, actor: Actor | None = None) -> list[
         shown.append(
             {
                 **wanted[number],
+                "acceptable": row.acceptable,
                 "cells": [
                     {
                         "name": name,

@@ -125,6 +125,7 @@ def test_families_and_dates_read_with_doubt_are_fixed_or_accepted_on_the_same_re
     assert 'name="r2-people" value="мама з дітьми"' in page
     assert f'name="r3-arrival_date" value="{this_month}"' in page
     assert "1 дорослі, 2 діти" in page  # row 3's family, understood
+    assert 'name="r3-accept"' in page and 'name="r4-accept"' not in page  # row 4: fix it
 
     # Row 2's family corrected inline; rows 3 and 4 accepted as understood.
     with django_capture_on_commit_callbacks(execute=True):
