@@ -136,6 +136,17 @@ HOUSEHOLD_COLUMNS = [
 # Columns that are a way to reach the person: at least one must be chosen.
 CONTACT_COLUMNS = ("contact", "phone", "email")
 
+# When the row's form was filled in (a Google Forms “Timestamp”): relative dates in the row
+# (“ASAP”, “від понеділка”) count from it; without it, from the upload.
+SUBMITTED_AT = Column(
+    "submitted_at",
+    _("When the row was written"),
+    False,
+    "timestamp submitted позначка часу отметка времени пазнака sygnatura czasowa zeitstempel žymė",
+)
+OFFER_COLUMNS.append(SUBMITTED_AT)
+HOUSEHOLD_COLUMNS.append(SUBMITTED_AT)
+
 COLUMNS: dict[str, list[Column]] = {
     ImportKind.OFFERS: OFFER_COLUMNS,
     ImportKind.HOUSEHOLDS: HOUSEHOLD_COLUMNS,

@@ -7,9 +7,7 @@ stored with the import's results, and a cell can hold a phone number or a note a
 
 from __future__ import annotations
 
-import datetime
 import re
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -41,110 +39,6 @@ NUMBER_WORDS = {
     6: "six шесть шість шэсць sześć sechs šeši",
 }
 _NUMBER = {w: n for n, words in NUMBER_WORDS.items() for w in words.split()}
-
-# Word stems, folded (lower case, no accents): who or what a count is about.
-STEMS = {
-    "infants": "infant baby babies toddler немовл младен малюк малыш грудн niemowl baby säugling kūdik",
-    "seniors": "senior elderly grandma grandpa granny pension бабус бабуш дідус дедуш бабул пенсіон пенсион "
-    "бабул дзядул babci dziad emeryt oma opa rentner senjor močiut senel",
-    "children": "child kid son daughter teen boy girl діт дит дет реб сын син доч дон дзец дзіц "
-    "хлоп дев dziec dzieck córk syn nastol kind kinder tochter sohn jugend vaik sūn dukr paaug",
-    "adults": "adult grown man men woman women mother mom mum father dad husband wife parent "
-    "person people persons взросл доросл дарасл дарос мам мат тат пап отец батьк жінк женщ жанч "
-    "мужч чолов муж жена дружин особ чел люд dorosł osob kobiet mężczy mam tat matk ojciec mąż "
-    "żon erwachsen frau mann mutter vater person leute suaug moter vyr mam tėv asm žmon",
-    "pets": "pet cat cats dog dogs kitten puppy parrot rabbit hamster кіт кот коше кошк кіш "
-    "собак пес щен котик попуг кролик хомʼяк хомяк kot kota psy pies pieś kotek papug krolik "
-    "katze hund haustier katė kat šuo šun",
-}
-_STEMS = [(kind, fold(stem)) for kind, stems in STEMS.items() for stem in stems.split()]
-
-
-@dataclass
-class People:
-    adults: int = 0
-    children: int = 0
-    infants: int = 0
-    seniors: int = 0
-    pets: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.adults + self.children + self.infants + self.seniors
-
-
-def _kind(word: str) -> str | None:
-    folded = fold(word)
-    for kind, stem in _STEMS:
-        if folded.startswith(stem):
-            return kind
-    return None
-
-
-def people(text: str) -> People:
-    """“2 adults + cat”, “мама + 2 дитини”, “2 дорослих, 3 дітей, собака”, “1+2”, “4”.
-
-    A bare number counts people as adults; “1+2” is adults plus children; a word without a
-    number counts one (“mother with a dog”).
-    """
-    result = People()
-    tokens = re.findall(r"\d+|[^\W\d_]+(?:['’ʼ][^\W\d_]+)?|\+", text.casefold())
-    if not tokens:
-        raise ValueError(_("Say how many people, e.g. “2 adults + 1 child”."))
-    bare: list[int] = []
-    pending: int | None = None
-    for word in tokens:
-        number = int(word) if word.isdigit() else _NUMBER.get(fold(word))
-        if number is not None:
-            if pending is not None:
-                bare.append(pending)
-            pending = number
-            continue
-        kind = _kind(word) if word != "+" else None
-        if kind is None:
-            continue
-        count = pending if pending is not None else 1
-        setattr(result, kind, getattr(result, kind) + count)
-        pending = None
-    if pending is not None:
-        bare.append(pending)
-    if bare and result.total == 0:
-        # “4” → four adults; “1+2” → one adult and two children.
-        result.adults += bare[0]
-        result.children += sum(bare[1:])
-    elif bare:
-        raise ValueError(_("we could not tell whom the numbers count"))
-    if result.total == 0:
-        raise ValueError(_("Say how many people, e.g. “2 adults + 1 child”."))
-    if result.total > 30:
-        raise ValueError(_("A household can have at most %(max)d people.") % {"max": 30})
-    return result
-
-
-_DAY_FIRST = re.compile(r"(\d{1,2})[./\-](\d{1,2})(?:[./\-](\d{2,4}))?")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def date(value: object, today: datetime.date | None = None) -> datetime.date:
-    """A date from a spreadsheet cell: a real date, “2022-03-05”, “05.03.2022”, “5/3/22”
-    or “05.03” (this year). Numbers with dots or slashes are read day first, as in Europe."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    today = today or datetime.date.today()
-    try:
-        if m := _ISO.fullmatch(text[:10]):
-            return datetime.date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _DAY_FIRST.fullmatch(text):
-            year = int(m[3]) if m[3] else today.year
-            if year < 100:
-                year += 2000
-            return datetime.date(year, int(m[2]), int(m[1]))
-    except ValueError:
-        pass
-    raise ValueError(_("not a date we can read, e.g. 05.03.2022"))
 
 
 _YES = {"yes", "y", "true", "1", "+", "x", "так", "да", "tak", "ja", "taip", "oui", "si", "ok"}

@@ -40,8 +40,10 @@ from prytulak.people.models import AgeBand, Household, Sex, Source
 from prytulak.places.geocoder import fold
 
 from . import parse
+from .dates_text import read_date
 from .fields import COLUMNS, CONTACT_COLUMNS, find_header_row, guess_mapping
 from .models import ImportedRow, ImportJob, ImportKind, ImportStatus
+from .people_text import ADULT, CHILD_UNKNOWN_AGE, INFANT, SENIOR, PeopleReading, read_people
 from .reader import read_tables
 
 PROGRESS_EVERY = 25
@@ -243,6 +245,9 @@ class Row:
     messages: list[str] = field(default_factory=list)  # stored: never a cell's value
     notes: list[str] = field(default_factory=list)  # for the record's encrypted notes
     understood: dict[str, str] = field(default_factory=dict)  # never stored
+    # False when what was understood cannot be imported as it is (a family read with doubt
+    # and no adult in it): ticking “as understood” is not enough, a cell must be fixed.
+    acceptable: bool = True
 
 
 class _Cells:
@@ -355,14 +360,17 @@ class _Cells:
 def _shown(value: Any) -> str:
     if isinstance(value, tuple):  # a place and whether it was a guess
         return str(value[0])
-    if isinstance(value, parse.People):
+    if isinstance(value, PeopleReading):
+        bands = value.members
+        infants, seniors = bands.count(INFANT), bands.count(SENIOR)
+        adults = bands.count(ADULT)
         parts = [
             f"{n} {label}"
             for n, label in [
-                (value.adults, _("adults")),
-                (value.children, _("children")),
-                (value.infants, _("infants")),
-                (value.seniors, _("seniors")),
+                (adults, _("adults")),
+                (len(bands) - adults - seniors - infants, _("children")),
+                (infants, _("infants")),
+                (seniors, _("seniors")),
                 (value.pets, _("pets")),
             ]
             if n
@@ -380,7 +388,29 @@ def _shown(value: Any) -> str:
 @dataclass
 class _Context:
     organization_country: str
-    today: datetime.date
+    # The day relative dates in the row count from (see `_reference`).
+    reference: datetime.date
+
+
+def _people(text: str) -> PeopleReading:
+    """Who travels, from free text; a reading the parser is not sure of goes to review."""
+    reading = read_people(text)
+    if reading.review is not None:
+        raise parse.Unsure(reading, str(reading.review))
+    return reading
+
+
+def _date(reference: datetime.date) -> Callable[[str], datetime.date]:
+    """A date reader counting relative words from `reference`; a day that is not exact goes
+    to review."""
+
+    def reader(text: str) -> datetime.date:
+        reading = read_date(text, reference)
+        if reading.review is not None:
+            raise parse.Unsure(reading.date, str(reading.review))
+        return reading.date
+
+    return reader
 
 
 def _offer_row(values: dict[str, str], extra: list[str], ctx: _Context) -> Row:
@@ -402,8 +432,8 @@ def _offer_row(values: dict[str, str], extra: list[str], ctx: _Context) -> Row:
         "country": place[0].country if place else "",
         "address": values.get("address", ""),
         "beds": read("beds", parse.whole_number),
-        "available_from": read("available_from", lambda v: parse.date(v, ctx.today)),
-        "available_to": read("available_to", lambda v: parse.date(v, ctx.today)),
+        "available_from": read("available_from", _date(ctx.reference)),
+        "available_to": read("available_to", _date(ctx.reference)),
         "pets_allowed": read("pets", parse.yes_no, False),
         "children_allowed": read("children", parse.yes_no, True),
         "step_free": False,
@@ -432,7 +462,7 @@ def _household_row(values: dict[str, str], extra: list[str], ctx: _Context) -> R
     cells = _Cells(ImportKind.HOUSEHOLDS, values)
     # `failed`: fields whose own message is already given, so the form's is dropped.
     read, errors, failed = cells.read, cells.errors, cells.failed
-    people = read("people", parse.people)
+    people: PeopleReading | None = read("people", _people)
     place = read("arrival_place", parse.place)
     if place and place[1]:
         cells.row.messages.append(
@@ -447,7 +477,7 @@ def _household_row(values: dict[str, str], extra: list[str], ctx: _Context) -> R
         "messenger": messenger,
         "languages": read("languages", parse.languages, []) or ["uk"],
         "arrival_place": place[0].name if place else "",
-        "arrival_date": read("arrival_date", lambda v: parse.date(v, ctx.today), ""),
+        "arrival_date": read("arrival_date", _date(ctx.reference), ""),
         "pets": people.pets if people else 0,
         "needs": values.get("needs", ""),
         "notes": cells.extra_notes(extra),
@@ -461,22 +491,28 @@ def _household_row(values: dict[str, str], extra: list[str], ctx: _Context) -> R
     cells.form_errors(form)
     if people is None and "people" not in failed:
         errors.append(cells.about("people", _("Say how many people, e.g. “2 adults + 1 child”.")))
-    if people is not None and people.adults + people.seniors == 0:
-        errors.append(
-            _(
-                "Children without an adult: register them with the child-protection officer, "
-                "not by import."
-            )
-        )
+    no_adult = _(
+        "Children without an adult: register them with the child-protection officer, not by import."
+    )
+    if people is not None and people.adults == 0:
+        if people.review is None:
+            errors.append(no_adult)
+        else:
+            # Read with doubt and no adult understood: it needs a fix, not just a tick.
+            cells.row.acceptable = False
+            if people.members:
+                cells.row.review.append(no_adult)
     if errors:
         return cells.row
     assert people is not None
-    members = (
-        [{"age_band": AgeBand.ADULT, "sex": Sex.UNSPECIFIED}] * people.adults
-        + [{"age_band": AgeBand.CHILD, "sex": Sex.UNSPECIFIED}] * people.children
-        + [{"age_band": AgeBand.INFANT, "sex": Sex.UNSPECIFIED}] * people.infants
-        + [{"age_band": AgeBand.SENIOR, "sex": Sex.UNSPECIFIED}] * people.seniors
-    )
+    # A child whose age the text does not give goes in the 5–13 band, as before.
+    members = [
+        {
+            "age_band": AgeBand.CHILD if band == CHILD_UNKNOWN_AGE else band,
+            "sex": Sex.UNSPECIFIED,
+        }
+        for band in people.members
+    ]
     cells.row.data = {
         "data": {**form.household_data(), "source": Source.IMPORT},
         "members": members,
@@ -558,9 +594,9 @@ def read_row(job: ImportJob, cells: list[str]) -> tuple[dict[str, str], Row]:
         for i, value in enumerate(cells)
         if i not in mapped and value.strip()
     ]
+    uploaded = timezone.localdate(job.created_at) if job.created_at else timezone.localdate()
     ctx = _Context(
-        organization_country=job.organization.country,
-        today=timezone.localtime(job.created_at).date() if job.created_at else timezone.localdate(),
+        organization_country=job.organization.country, reference=_reference(values, uploaded)
     )
     reader = _offer_row if job.kind == ImportKind.OFFERS else _household_row
     return values, reader(values, extra, ctx)
@@ -597,7 +633,8 @@ def _process(job: ImportJob, commit: bool) -> ImportJob:
             if same:
                 outcome = "duplicate"
                 messages.append(_("Already registered: %(ref)s.") % {"ref": same})
-            elif row.review and number not in accepted:
+            elif row.review and (number not in accepted or not row.acceptable):
+                # Read, but not surely right: not imported until a person looks.
                 outcome = "review"
             elif commit:
                 object_id = _create(job, actor, row.data, mark)
@@ -609,7 +646,7 @@ def _process(job: ImportJob, commit: bool) -> ImportJob:
                 "outcome": outcome,
                 "messages": messages,
                 "review": row.review if outcome not in ("rejected", "already") else [],
-                "accepted": number in accepted and bool(row.review),
+                "accepted": number in accepted and bool(row.review) and row.acceptable,
                 "id": object_id,
             }
         )
@@ -626,6 +663,18 @@ def _process(job: ImportJob, commit: bool) -> ImportJob:
         job.status = ImportStatus.CHECKED
     job.save(update_fields=["results", "counts", "processed", "finished_at", "status", "rows"])
     return job
+
+
+def _reference(values: dict[str, str], uploaded: datetime.date) -> datetime.date:
+    """The day relative dates in a row count from: when its form was filled in, if the
+    sheet has that column and it holds a real date, else the upload's day."""
+    try:
+        stamp = read_date(values.get("submitted_at") or "", uploaded)
+    except ValueError:
+        return uploaded
+    if stamp.review or stamp.date > uploaded:
+        return uploaded  # not a day, or not one before the upload: not a timestamp
+    return stamp.date
 
 
 def _create(job: ImportJob, actor: Actor, row: dict[str, Any], mark: str) -> int | None:
@@ -669,6 +718,7 @@ def review_rows(job: ImportJob, limit: int, actor: Actor | None = None) -> list[
         shown.append(
             {
                 **wanted[number],
+                "acceptable": row.acceptable,
                 "cells": [
                     {
                         "name": name,

@@ -64,8 +64,10 @@ def test_a_messy_host_sheet_of_660_rows_imports_every_row_as_built(
     data = as_csv(HOST_HEADER, rows)
     actor = actor_for(caseworker_a)
     job = services.import_upload(actor=actor, kind="offers", name="hosts 2022.csv", data=data)
-    # Bilingual headers with “?” and no e-mail column: every column we need is recognised.
+    # Bilingual headers with “?” and no e-mail column: every column we need is recognised,
+    # and the form's timestamp is the day relative dates count from (the dates parser).
     assert job.mapping == {
+        "submitted_at": 0,
         "host_name": 1,
         "contact": 2,
         "city": 3,
@@ -149,7 +151,9 @@ def test_a_messy_household_sheet_of_310_rows_imports_every_family_as_built(
     _print_counts(capsys, "310-row household sheet", checked, job)
     got, wrong = _outcomes(job, by_number)
     assert wrong == []
-    assert job.counts["imported"] == sum(e.outcome == "ok" for e in expected) == 230
+    # 230 families as built, less the 36 written as bare numbers (“3”, “1+2”): the people
+    # reader holds those for a look (see messy.NUMBERS_ONLY).
+    assert job.counts["imported"] == sum(e.outcome == "ok" for e in expected) == 194
 
     mismatched = []
     for number, exp in by_number.items():
@@ -176,5 +180,5 @@ def test_a_messy_household_sheet_of_310_rows_imports_every_family_as_built(
     checked, again = check_and_import(actor, again, django_capture_on_commit_callbacks)
     with capsys.disabled():
         print(f"household sheet again: {checked}")
-    assert checked["ok"] == 0 and checked["already"] == 230
+    assert checked["ok"] == 0 and checked["already"] == 194
     assert (Household.objects.count(), Person.objects.count()) == before
