@@ -11,10 +11,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .candidates import Edges, candidate_edges
+from .candidates import Edges, candidate_edges, merge_edges
+from .certificate import LP_EDGES, certify, dual_prices, lp_prices
 from .data import OPEN_END, UNMATCHED_REASONS, EngineInputError, Households, Offers, Policy, Result
-from .scoring import components, edge_values
-from .solver import assigned_edges, exact_milp, greedy, optimise
+from .leftovers import fill_free, reasons
+from .scoring import components, edge_values, urgency
+from .solver import assigned_edges, exact_milp, greedy, optimise, repair_and_fill, total_value
 
 __all__ = [
     "OPEN_END",
@@ -29,6 +31,8 @@ __all__ = [
     "violations",
 ]
 
+ALL_PAIRS = 400_000  # households × offers up to which every pair within reach is an edge
+MILP_EDGES = 60_000  # edges up to which a gap above target is closed by the exact MILP
 METHODS: dict[str, Callable[[Households, Offers, Edges, np.ndarray], np.ndarray]] = {
     "optimise": optimise,
     "greedy": greedy,
@@ -42,23 +46,98 @@ def solve(
     method: str = "optimise",
     edges: Edges | None = None,
 ) -> Result:
-    """Assign households to offers. Deterministic: the same input gives the same output."""
+    """Assign households to offers. Deterministic: the same input gives the same output.
+
+    "optimise" certifies itself: `stats["bound"]` is an upper bound on the best total over
+    every feasible pair within reach and `stats["gap"]` how far the total is below it."""
     policy = policy or Policy()
     if method not in METHODS and method != "exact":
         raise EngineInputError(f"unknown method {method!r}; choose optimise, greedy or exact")
     t0 = time.perf_counter()
     e = edges if edges is not None else candidate_edges(h, o, policy)
     t1 = time.perf_counter()
-    values = edge_values(h, o, e, policy)
-    if method == "exact":
-        assigned, _total, proven = exact_milp(h, o, e, values)
+    stats: dict = {"method": method, "candidates_s": t1 - t0, "proven_optimal": None}
+    if method == "optimise":
+        e, values, assigned = _optimise_certified(h, o, policy, e, stats, grow=edges is None)
     else:
-        assigned, proven = METHODS[method](h, o, e, values), None
-    t2 = time.perf_counter()
-    return _result(h, o, e, values, assigned, policy, {
-        "method": method, "edges": len(e), "candidates_s": t1 - t0, "solve_s": t2 - t1,
-        "proven_optimal": proven,
-    })  # fmt: skip
+        values = edge_values(h, o, e, policy)
+        if method == "exact":
+            assigned, _total, stats["proven_optimal"] = exact_milp(h, o, e, values)
+        else:
+            assigned = METHODS[method](h, o, e, values)
+    stats["solve_s"] = time.perf_counter() - t1
+    stats["edges"] = len(e)
+    return _result(h, o, e, values, assigned, policy, stats)
+
+
+def _optimise_certified(h, o, policy: Policy, e: Edges, stats: dict, grow: bool):
+    """Column generation: solve over the candidate edges, price the offers, bound the optimum
+    over all pairs within reach; where the bound says unseen pairs may do better, widen those
+    households' candidates (or add the pair the bound found) and solve again."""
+    n = len(h)
+    k = np.full(n, policy.candidates, np.int64)
+    # Small runs look at every offer within reach: the LP over those edges is then itself
+    # a bound over all pairs, and the exact MILP can finish the job.
+    complete = grow and n * len(o) <= ALL_PAIRS
+    if complete:
+        k[:] = max(len(o), 1)
+        e = candidate_edges(h, o, policy, k)
+    price: np.ndarray | None = None
+    best_bound = np.inf
+    for rounds in range(1, policy.max_rounds + 1):
+        values = edge_values(h, o, e, policy)
+        lp = lp_prices(h, o, e, values) if len(e) <= LP_EDGES else None
+        if lp is not None:
+            price, x, relaxed = lp
+            if complete:
+                best_bound = min(best_bound, relaxed)
+            # Rounding the LP (nearly integral here): its whole pairs kept, the rest repaired
+            # and filled. The slower optimiser runs once, on the first round's edges.
+            assigned = np.full(n, -1, np.int64)
+            whole = np.flatnonzero(x > 1 - 1e-6)
+            assigned[e.household[whole]] = e.offer[whole]
+            assigned = repair_and_fill(h, o, e, values, assigned)
+            total = total_value(h, o, e, values, assigned)
+            if rounds == 1:
+                heuristic = optimise(h, o, e, values)
+                if total_value(h, o, e, values, heuristic) > total:
+                    assigned, total = heuristic, total_value(h, o, e, values, heuristic)
+        else:
+            assigned = optimise(h, o, e, values)
+            total = total_value(h, o, e, values, assigned)
+            iterations = 80 if len(e) <= 2 * LP_EDGES else 30
+            price = dual_prices(h, o, e, values, total, iterations, start=price)
+        bound, slack, column = certify(h, o, e, values, price, policy)
+        best_bound = min(best_bound, bound)
+        stats["rounds"] = rounds
+        if not grow or best_bound - total <= policy.target_gap * best_bound:
+            break
+        if rounds == policy.max_rounds:
+            break
+        scale = h.size * urgency(h, policy)
+        short = slack > policy.target_gap * scale
+        if not short.any():
+            break
+        lonely = short & (e.crowd < 0) if e.crowd is not None else short
+        k[lonely] = np.minimum(k[lonely] * 4, 64 * policy.candidates)
+        wider = candidate_edges(h, o, policy, k) if lonely.any() else e
+        add = np.flatnonzero(short & (column >= 0))
+        # Keep every pair seen so far: the new candidates are a superset only of the nearest.
+        hi = np.concatenate([e.household, add.astype(np.int32)])
+        oi = np.concatenate([e.offer, column[add].astype(np.int32)])
+        e = merge_edges(h, o, policy, wider, hi, oi)
+    if complete and len(e) <= MILP_EDGES and total < (1 - policy.target_gap) * best_bound:
+        exact, _total, _proven = exact_milp(h, o, e, values, time_limit=10)
+        if total_value(h, o, e, values, exact) > total:
+            assigned = exact
+    assigned, extra = fill_free(h, o, policy, assigned)
+    if len(extra):
+        e = merge_edges(h, o, policy, e, extra.household, extra.offer)
+        values = edge_values(h, o, e, policy)
+    total = total_value(h, o, e, values, assigned)
+    stats["bound"] = float(best_bound) if n and len(o) else total
+    stats["gap"] = float(1 - total / best_bound) if n and len(o) and best_bound > 0 else 0.0
+    return e, values, assigned
 
 
 def _result(h, o, e: Edges, values, assigned, policy, stats) -> Result:
@@ -68,16 +147,7 @@ def _result(h, o, e: Edges, values, assigned, policy, stats) -> Result:
     matched, pos = assigned_edges(e, assigned, len(o))
     value[matched] = values[pos]
     km[matched] = e.km[pos]
-    reason = np.full(n, -1, dtype=np.int8)
-    unmatched = assigned < 0
-    has_edge = np.zeros(n, bool)
-    has_edge[e.household] = True
-    max_beds = int(o.beds.max()) if len(o) else 0
-    codes = {r: i for i, r in enumerate(UNMATCHED_REASONS)}
-    reason[unmatched & has_edge] = codes["capacity"]
-    reason[unmatched & ~has_edge] = codes["no_offer_fits"]
-    reason[unmatched & ~has_edge & ~e.nearby] = codes["no_offer_nearby"]
-    reason[unmatched & (h.size > max_beds)] = codes["too_large"]
+    reason = reasons(h, o, policy, assigned)
     stats = {**stats, "matched": int(matched.size), "people_placed": int(h.size[matched].sum()),
              "total_value": float(value.sum()),
              "mean_km": float(np.nanmean(km)) if matched.size else float("nan")}  # fmt: skip
