@@ -17,6 +17,12 @@ REASON_TEXT = {
 }
 
 
+# The engine names the rule the free offers within reach break; until these have their own
+# translated sentences they share the general one (the code is kept in the run's summary).
+for _rule in ("beds", "pets", "children", "step_free", "safeguarding", "dates"):
+    REASON_TEXT[_rule] = REASON_TEXT["no_offer_fits"]
+
+
 def reason_text(code: str) -> str:
     return REASON_TEXT[code]() if code in REASON_TEXT else code
 

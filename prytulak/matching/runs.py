@@ -260,6 +260,8 @@ def run_execute(run_id: int) -> MatchingRun:
                 "greedy": {"matched": baseline.matched, "total_value": round(baseline.total, 2),
                            "mean_km": None if not baseline.matched else round(baseline.stats["mean_km"], 1)},
                 "seconds": round(result.stats["candidates_s"] + result.stats["solve_s"], 2),
+                # the certificate: no assignment within reach can total more than `bound`
+                "bound": round(result.stats["bound"], 2), "gap": round(result.stats["gap"], 4),
             }  # fmt: skip
             run.status, run.progress, run.stage, run.finished_at = (
                 RunStatus.DONE,

@@ -169,7 +169,7 @@ def test_runs_apply_the_safeguarding_rules_to_real_hosts(
         actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
     )
     assert not Placement.objects.filter(run=run, household=mother).exists()
-    assert run.summary["reasons"] == {"no_offer_fits": 1}
+    assert run.summary["reasons"] == {"safeguarding": 1}  # the rule that bit, by name
     # once an organisation has checked a family host, the same household is placed
     family = make_offer(org_a, beds=4, city="Kraków", host_name="Family")
     Host.objects.filter(pk=family.host_id).update(
