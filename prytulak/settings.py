@@ -5,6 +5,7 @@ docs/deployment.md. SQLite is the embedded default; DATABASE_URL switches to Pos
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -27,6 +28,17 @@ def envint(name: str, default: str) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str) -> list[str]:
+    """A list of IP addresses or networks (CIDR); a typo fails at start-up, not per request."""
+    values = envlist(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {value!r} is not an IP address or network") from exc
+    return values
 
 
 def envsecret(name: str, default: str) -> str:
@@ -212,6 +224,7 @@ INTAKE_RATE = os.getenv("INTAKE_RATE", "10/h")
 INTAKE_CONFIRM_MAX_AGE_DAYS = envint("INTAKE_CONFIRM_MAX_AGE_DAYS", "7")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", "true")
 RATELIMIT_VIEW = "prytulak.intake.views.rate_limited"
+RATELIMIT_IP_META_KEY = "prytulak.core.client_ip.client_ip"
 
 # Production hardening: one switch, so `manage.py check --deploy` is clean when SECURE=true.
 SECURE = envbool("SECURE", "false")
@@ -224,6 +237,11 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true" if SECURE else "fals
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "false") else None
 )
+# The client's address behind a reverse proxy (prytulak.core.client_ip): X-Forwarded-For is
+# believed only from these addresses or networks, and read from the right, skipping
+# PROXY_COUNT - 1 further proxies. Empty: no proxy is trusted and the header is ignored.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "")
+PROXY_COUNT = envint("PROXY_COUNT", "1")
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -268,11 +286,16 @@ CONTENT_SECURITY_POLICY = {
 # data; lockout after repeated failures (django-axes); idle and absolute session limits.
 REQUIRE_2FA = envbool("REQUIRE_2FA", "true")
 OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Prytulak")
+# A username is locked from one client address after LOGIN_FAILURE_LIMIT failures there, so
+# nobody can lock a user out from elsewhere; an address is locked for every username after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures on any usernames (password spraying). The two limits
+# are applied by prytulak.accounts.lockout.LockoutHandler; docs/deployment.md has the policy.
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "20")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
-# A username is locked after repeated failures from anywhere, and so is an address that tries
-# many usernames (password spraying).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "prytulak.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "prytulak.core.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "prytulak.accounts.views.locked_out"
 AXES_VERBOSE = False

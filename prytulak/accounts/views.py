@@ -81,5 +81,6 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def locked_out(
     request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
-    """django-axes: too many failed logins for this username."""
+    """django-axes: too many failed logins for this username from this address, or from this
+    address on any usernames (prytulak.accounts.lockout)."""
     return render(request, "accounts/locked_out.html", status=429)

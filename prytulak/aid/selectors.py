@@ -3,17 +3,15 @@ import datetime
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
-from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor
 
 from .models import AidRequest, RequestStatus, Shipment, ShipmentStatus, StockMove, Warehouse
 
-SEES_AID = {Role.COORDINATOR, Role.WAREHOUSE, Role.VIEWER}
 EXPIRING_DAYS = 60
 
 
 def aid_visible(actor: Actor) -> bool:
-    return actor.role in SEES_AID
+    return actor.can("aid.view")
 
 
 def stock_rows(*, actor: Actor) -> list[dict]:

@@ -15,8 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prytulak.core.errors import NotAllowed, ServiceError
-from prytulak.orgs.models import Role
+from prytulak.core.errors import ServiceError
 from prytulak.orgs.scopes import Actor
 
 from .models import (
@@ -33,8 +32,6 @@ from .models import (
     Warehouse,
 )
 
-MANAGES_STOCK = {Role.COORDINATOR, Role.WAREHOUSE}
-
 
 @dataclass(frozen=True)
 class Line:
@@ -47,8 +44,7 @@ class Line:
 
 
 def _may_manage(actor: Actor, warehouse: Warehouse) -> None:
-    if actor.role not in MANAGES_STOCK or warehouse.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("warehouse.manage", warehouse)
 
 
 def _check_quantity(quantity: Any) -> int:
@@ -247,8 +243,7 @@ def request_create(
     *, actor: Actor, recipient: str, place: str, contact: str, urgency: int,
     lines: list[tuple[Item, int]],
 ) -> AidRequest:  # fmt: skip
-    if actor.role not in MANAGES_STOCK:
-        raise NotAllowed
+    actor.require("aid.manage")
     if not lines:
         raise ServiceError(_("Add at least one item."), code="empty")
     for _item, quantity in lines:

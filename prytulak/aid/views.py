@@ -27,10 +27,10 @@ from .models import RequestStatus, Shipment
 
 
 def _manages(actor: Actor) -> bool:
-    return actor.role in services.MANAGES_STOCK
+    return actor.can("aid.manage")
 
 
-@staff_view(selectors.aid_visible)
+@staff_view("aid.view")
 def aid_home(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     context = {
         "stock": selectors.stock_rows(actor=actor),
@@ -58,7 +58,7 @@ def _lines_page(request, actor, form, formset, template, save):
     return render(request, template, {"form": form, "formset": formset})
 
 
-@staff_view(_manages)
+@staff_view("aid.manage")
 def donation_new(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     form = DonationForm(request.POST or None, organization=actor.organization)
     formset = GoodsFormSet(request.POST or None, prefix="lines")
@@ -69,7 +69,7 @@ def donation_new(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     return redirect("aid-home") if not isinstance(result, HttpResponse) else result
 
 
-@staff_view(_manages)
+@staff_view("aid.manage")
 def request_new(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     form = RequestForm(request.POST or None)
     formset = ItemsFormSet(request.POST or None, prefix="lines")
@@ -80,7 +80,7 @@ def request_new(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     return redirect("aid-home") if not isinstance(result, HttpResponse) else result
 
 
-@staff_view(_manages)
+@staff_view("aid.manage")
 def shipment_new(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     form = ShipmentForm(request.POST or None, organization=actor.organization)
     formset = ItemsFormSet(request.POST or None, prefix="lines")
@@ -100,7 +100,7 @@ def _shipment(actor: Actor, pk: int) -> Shipment:
     return shipment
 
 
-@staff_view(selectors.aid_visible)
+@staff_view("aid.view")
 def shipment_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     shipment = _shipment(actor, pk)
     lines = list(shipment.lines.select_related("item"))
@@ -113,7 +113,7 @@ def shipment_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespo
     return render(request, "aid/shipment_detail.html", context)
 
 
-@staff_view(selectors.aid_visible)
+@staff_view("aid.view")
 def shipment_manifest(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     shipment = _shipment(actor, pk)
     lines = shipment.lines.select_related("item")
@@ -121,7 +121,7 @@ def shipment_manifest(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRes
 
 
 @require_POST
-@staff_view(_manages)
+@staff_view("aid.manage")
 def shipment_step(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     shipment = _shipment(actor, pk)
     back = reverse("shipment-detail", args=[pk])
@@ -136,7 +136,7 @@ def shipment_step(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespons
 
 
 @require_POST
-@staff_view(_manages)
+@staff_view("aid.manage")
 def shipment_deliver(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     shipment = _shipment(actor, pk)
     form = DeliveryForm(request.POST, lines=list(shipment.lines.select_related("item")))
@@ -157,7 +157,7 @@ def shipment_deliver(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
 
 
 @require_POST
-@staff_view(_manages)
+@staff_view("aid.manage")
 def write_off(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     return form_action(
         request,
@@ -169,7 +169,7 @@ def write_off(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     )
 
 
-@staff_view(selectors.aid_visible)
+@staff_view("aid.view")
 def report_csv(request: HttpRequest, kind: str, *, actor: Actor) -> HttpResponse:
     """Counts and stock for reporting; no personal data (no donors, no contacts)."""
     if kind == "stock":

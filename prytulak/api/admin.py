@@ -22,4 +22,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 @admin.register(IdempotencyKey)
 class IdempotencyKeyAdmin(admin.ModelAdmin):
     list_display = ["key", "token", "status", "created_at"]
-    readonly_fields = ["token", "key", "request_hash", "status", "response", "created_at"]
+    readonly_fields = [
+        "token",
+        "key",
+        "request_hash",
+        "status",
+        "object_type",
+        "object_id",
+        "created_at",
+    ]

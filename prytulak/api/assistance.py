@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from prytulak.assistance import selectors, services
 from prytulak.assistance.forms import CaseForm
-from prytulak.assistance.models import CaseStatus, CaseType
+from prytulak.assistance.models import Case, CaseStatus, CaseType
 from prytulak.audit.log import log_access
 from prytulak.people.selectors import household_get
 
@@ -88,8 +88,12 @@ def case_get(request: HttpRequest, case_id: int = path_id()):  # noqa: ANN201
     return Status(200, detail(request, case))
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return detail(request, selectors.case_scope(request.actor).get(pk=pk))  # type: ignore[attr-defined]
+
+
 @router.post("", response=responses(CaseDetailOut, 201), summary="Open a case")
-@idempotent
+@idempotent(Case, _answer)
 def case_open(request: HttpRequest, payload: CaseIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
     values = payload.dict()

@@ -8,11 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from prytulak.audit.log import log_access
-from prytulak.core.errors import NotAllowed
 from prytulak.housing import selectors, services
 from prytulak.housing.forms import HostForm, OfferForm
-from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind, OfferStatus
+from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind, HostOffer, OfferStatus
 
 from .idempotency import idempotent
 from .schemas import (
@@ -85,7 +83,15 @@ class HostContactOut(Schema):
 
 
 class OfferDetailOut(OfferOut):
-    notes: str
+    notes: str = Field(
+        "", description="The host's own words: only with the contact details, else empty."
+    )
+
+    @staticmethod
+    def resolve_notes(obj) -> str:  # noqa: ANN001
+        # detail() fills them in for a caller who sees the contact details.
+        return obj.get("notes", "") if isinstance(obj, dict) else ""
+
     contact: HostContactOut | None = Field(
         None, description="Only for the organisation that verifies the host; each read is logged."
     )
@@ -131,21 +137,15 @@ class OfferIn(Schema):
 def detail(request: HttpRequest, offer) -> dict:  # noqa: ANN001
     actor = request.actor  # type: ignore[attr-defined]
     out = OfferDetailOut.from_orm(offer).model_dump(mode="json")
-    if selectors.offer_sees_contact(actor=actor, offer=offer):
-        host = offer.host
+    host = selectors.offer_contact(actor=actor, offer=offer, reason=_("API"))
+    if host is not None:
+        out["notes"] = offer.notes or ""
         out["contact"] = {
             "name": host.name,
             "email": host.email or "",
             "phone": host.phone or "",
             "address": offer.address or "",
         }
-        log_access(
-            actor=actor,
-            obj=host,
-            action="host.contact_viewed",
-            fields=["name", "email", "phone", "address"],
-            reason=_("API"),
-        )
     return out
 
 
@@ -160,12 +160,15 @@ def offer_get(request: HttpRequest, offer_id: int = path_id()):  # noqa: ANN201
     return Status(200, detail(request, selectors.offer_get(actor=request.actor, pk=offer_id)))  # type: ignore[attr-defined]
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return detail(request, selectors.offer_get(actor=request.actor, pk=pk))  # type: ignore[attr-defined]
+
+
 @router.post("", response=responses(OfferDetailOut, 201), summary="Add an offer")
-@idempotent
+@idempotent(HostOffer, _answer)
 def offer_create(request: HttpRequest, payload: OfferIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
-    if not actor.edits_housing:
-        raise NotAllowed
+    actor.require("offer.create")
     values = payload.dict()
     host_form = validated(HostForm(form_data(values.pop("host"))))
     offer_form = validated(OfferForm(form_data(values)))

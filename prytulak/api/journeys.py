@@ -6,10 +6,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from prytulak.core.errors import NotAllowed
 from prytulak.journeys import selectors, services
 from prytulak.journeys.forms import TripForm
-from prytulak.journeys.models import Luggage, Trip
+from prytulak.journeys.models import Booking, Luggage, Trip
 from prytulak.people.selectors import household_get
 
 from .idempotency import idempotent
@@ -112,19 +111,30 @@ def trip_get(request: HttpRequest, trip_id: int = path_id()):  # noqa: ANN201
     return Status(200, _trip(request, trip_id))
 
 
+def _trip_answer(request: HttpRequest, pk: int) -> dict:
+    return TripOut.from_orm(_trip(request, pk)).model_dump(mode="json")
+
+
 @router.post("", response=responses(TripOut, 201), summary="Offer a trip")
-@idempotent
+@idempotent(Trip, _trip_answer)
 def trip_create(request: HttpRequest, payload: TripIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
-    if actor.role not in services.OFFERS_TRIPS:
-        raise NotAllowed
+    actor.require("trip.create")
     form = validated(TripForm(form_data(payload.dict())))
     trip = services.trip_create(actor=actor, data=form.trip_data())
-    return Status(201, TripOut.from_orm(_trip(request, trip.pk)).model_dump(mode="json"))
+    return Status(201, _trip_answer(request, trip.pk))
+
+
+def _booking_answer(request: HttpRequest, pk: int) -> dict:
+    # Seen again only while both its trip and its household are in the caller's scope.
+    booking = Booking.objects.get(pk=pk)
+    _trip(request, booking.trip_id)
+    household_get(actor=request.actor, pk=booking.household_id)  # type: ignore[attr-defined]
+    return BookingOut.from_orm(booking).model_dump(mode="json")
 
 
 @router.post("{trip_id}/bookings", response=responses(BookingOut, 201), summary="Ask for seats")
-@idempotent
+@idempotent(Booking, _booking_answer)
 def booking_request(request: HttpRequest, payload: BookingIn, trip_id: int = path_id()):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
     trip = _trip(request, trip_id)

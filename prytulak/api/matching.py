@@ -35,7 +35,9 @@ class RunIn(Schema):
 
 
 def _runs(request: HttpRequest):  # noqa: ANN202
-    return MatchingRun.objects.filter(organization=request.actor.organization)  # type: ignore[attr-defined]
+    actor = request.actor  # type: ignore[attr-defined]
+    actor.require("matching.run")  # runs show the pool's figures: coordinators only
+    return MatchingRun.objects.filter(organization=actor.organization)
 
 
 @router.get("", response=responses(list[RunOut]), summary="List matching runs")
@@ -49,8 +51,12 @@ def run_get(request: HttpRequest, run_id: int = path_id()):  # noqa: ANN201
     return Status(200, _runs(request).get(pk=run_id))
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return RunOut.from_orm(_runs(request).get(pk=pk)).model_dump(mode="json")
+
+
 @router.post("", response=responses(RunOut, 202), summary="Start a matching run")
-@idempotent
+@idempotent(MatchingRun, _answer)
 def run_start(request: HttpRequest, payload: RunIn):  # noqa: ANN201
     form = validated(RunForm(form_data(payload.dict())))
     run = runs.run_start(

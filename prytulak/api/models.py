@@ -40,14 +40,16 @@ class ApiToken(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """The answer to a create request sent with an Idempotency-Key header, replayed when
-    the same request comes again (a retry after a lost connection creates nothing twice)."""
+    """What a create request sent with an Idempotency-Key header made, so the same request
+    coming again (a retry after a lost connection) creates nothing twice and is answered with
+    that object. The answer's body is not kept: it holds personal data."""
 
     token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField(null=True, blank=True)  # None: still running
-    response = models.JSONField(null=True, blank=True)
+    object_type = models.CharField(max_length=60, blank=True)  # app_label.model
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

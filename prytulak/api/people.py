@@ -7,11 +7,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from prytulak.audit.log import log_access
-from prytulak.core.errors import NotAllowed
 from prytulak.people import selectors, services
 from prytulak.people.forms import HouseholdForm, MemberCountsForm
-from prytulak.people.models import CHILD_BANDS, HouseholdStatus
+from prytulak.people.models import CHILD_BANDS, Household, HouseholdStatus
 
 from .errors import ApiError
 from .idempotency import idempotent
@@ -135,7 +133,7 @@ class HouseholdIn(Schema):
 def detail(request: HttpRequest, household) -> dict:  # noqa: ANN001
     actor = request.actor  # type: ignore[attr-defined]
     out = HouseholdDetailOut.from_orm(household).model_dump(mode="json")
-    if selectors.household_sees_contact(actor=actor, household=household):
+    if selectors.household_contact(actor=actor, household=household, reason=_("API")):
         members = list(household.members.all())
         out["contact"] = {
             "lead_name": household.lead_name,
@@ -146,13 +144,6 @@ def detail(request: HttpRequest, household) -> dict:  # noqa: ANN001
             "notes": household.notes or "",
             "member_names": [m.name or "" for m in members],
         }
-        log_access(
-            actor=actor,
-            obj=household,
-            action="household.contact_viewed",
-            fields=["lead_name", "phone", "email", "needs", "notes", "members.name"],
-            reason=_("API"),
-        )
     return out
 
 
@@ -168,29 +159,34 @@ def household_get(request: HttpRequest, household_id: int = path_id()):  # noqa:
     return Status(200, detail(request, household))
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    return detail(request, selectors.household_get(actor=request.actor, pk=pk))  # type: ignore[attr-defined]
+
+
 @router.post("", response=responses(HouseholdDetailOut, 201), summary="Register a household")
-@idempotent
+@idempotent(Household, _answer)
 def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
-    if not actor.edits_housing:
-        raise NotAllowed
+    actor.require("household.create")
     values = payload.dict()
     counts = validated(MemberCountsForm(values.pop("people")))
     register_anyway = values.pop("register_anyway")
     form = validated(HouseholdForm(form_data(values)))
-    duplicates = list(
-        selectors.household_duplicates(
-            phone=form.cleaned_data["phone"], email=form.cleaned_data["email"]
-        )
+    duplicates, hidden = selectors.duplicates_for(
+        actor=actor, phone=form.cleaned_data["phone"], email=form.cleaned_data["email"]
     )
-    if duplicates and not register_anyway:
+    if (duplicates or hidden) and not register_anyway:
+        # Only records the caller may see are named; the others are counted.
+        named = [f"#{d.pk}" for d in duplicates]
+        if hidden:
+            named.append(selectors.hidden_duplicates_text(hidden))
         raise ApiError(
             409,
             _(
                 "The same phone or e-mail is already registered: %(list)s. Check with that "
                 "organisation, or send “register_anyway” if it is a different household."
             )
-            % {"list": ", ".join(f"#{d.pk}" for d in duplicates)},
+            % {"list": ", ".join(named)},
             "duplicate",
         )
     household = services.household_register(

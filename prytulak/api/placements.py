@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from prytulak.housing import placements, selectors
-from prytulak.housing.models import PlacementStatus, Side
+from prytulak.housing.models import Placement, PlacementStatus, Side
 from prytulak.people.selectors import household_get
 
 from .idempotency import idempotent
@@ -65,8 +65,13 @@ def placement_get(request: HttpRequest, placement_id: int = path_id()):  # noqa:
     return Status(200, selectors.placement_get(actor=request.actor, pk=placement_id))  # type: ignore[attr-defined]
 
 
+def _answer(request: HttpRequest, pk: int) -> dict:
+    placement = selectors.placement_get(actor=request.actor, pk=pk)  # type: ignore[attr-defined]
+    return PlacementOut.from_orm(placement).model_dump(mode="json")
+
+
 @router.post("", response=responses(PlacementOut, 201), summary="Propose a place")
-@idempotent
+@idempotent(Placement, _answer)
 def placement_propose(request: HttpRequest, payload: ProposeIn):  # noqa: ANN201
     actor = request.actor  # type: ignore[attr-defined]
     household = household_get(actor=actor, pk=payload.household)

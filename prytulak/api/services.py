@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.core.errors import ServiceError
 from prytulak.orgs.models import Membership, Role
 from prytulak.orgs.scopes import Actor
 
@@ -28,8 +28,7 @@ def _hash(secret: str) -> str:
 def token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     """A new key acting as `user` in the actor's organisation; returns it with the whole
     key, which is not stored and cannot be shown again."""
-    if not actor.verifies_offers:
-        raise NotAllowed
+    actor.require("apikey.manage")
     if not Membership.objects.filter(user=user, organization=actor.organization).exists():
         raise ServiceError(_("Choose a member of your organisation."), code="not_member")
     prefix = secrets.token_hex(6)
@@ -48,8 +47,7 @@ def token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]
 
 
 def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
-    if not actor.verifies_offers or token.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("apikey.manage", token)
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()

@@ -13,7 +13,7 @@ from .forms import TokenForm
 from .models import ApiToken
 
 
-@staff_view(lambda a: a.verifies_offers)
+@staff_view("apikey.manage")
 def token_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     form = TokenForm(request.POST or None, organization=actor.organization)
     new_key = None
@@ -31,7 +31,7 @@ def token_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
 
 
 @require_POST
-@staff_view(lambda a: a.verifies_offers)
+@staff_view("apikey.manage")
 def token_revoke(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     token = ApiToken.objects.filter(pk=pk, organization=actor.organization).first()
     if token is None:

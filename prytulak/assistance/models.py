@@ -5,7 +5,7 @@ organisations."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedTextField
+from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
 from prytulak.core.validators import validate_languages
 from prytulak.orgs.models import Organization
@@ -131,7 +131,8 @@ class CaseEvent(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    what = models.CharField(max_length=200)
+    # Status notes and decline reasons land here, about the people: encrypted at rest.
+    what = EncryptedCharField(max_length=200, null=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -158,7 +159,7 @@ class Referral(models.Model):
     to_organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="referrals_received"
     )
-    consent = models.CharField(_("how the household agreed"), max_length=300)
+    consent = EncryptedCharField(_("how the household agreed"), max_length=300, null=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
     )
@@ -170,7 +171,7 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = EncryptedCharField(_("reason"), max_length=300, blank=True, null=True)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

@@ -3,22 +3,17 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from prytulak.orgs.models import Role
+from prytulak.orgs.capabilities import SEES_CHILD_CASES
 from prytulak.orgs.scopes import Actor
 
 from .models import OPEN_CASE, Case, CaseStatus, CaseType, Referral, ReferralStatus, ServiceProvider
 
-SEES_CHILD_CASES = {Role.COORDINATOR, Role.CHILD_PROTECTION}
-
-
-def cases_visible(actor: Actor) -> bool:
-    return actor.sees_personal_data
-
 
 def case_scope(actor: Actor) -> QuerySet[Case]:
     """Cases of the actor's organisation; a case about a child only for its assignee,
-    coordinators and child-protection officers."""
-    if not cases_visible(actor):
+    coordinators and child-protection officers (the query twin of
+    `capabilities.case_visible`)."""
+    if not actor.can("case.list"):
         return Case.objects.none()
     qs = Case.objects.filter(organization=actor.organization)
     if actor.role not in SEES_CHILD_CASES:
@@ -46,7 +41,7 @@ def dashboard(*, actor: Actor, today: datetime.date | None = None) -> dict:
         "incoming": Referral.objects.filter(
             to_organization=actor.organization, status=ReferralStatus.PENDING
         ).select_related("case", "from_organization")
-        if actor.verifies_offers
+        if actor.can("referral.decide")
         else Referral.objects.none(),
     }
 

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.core.errors import ServiceError
+from prytulak.orgs.capabilities import WORKS_CASES
 from prytulak.orgs.models import Membership, Organization, Role
 from prytulak.orgs.scopes import Actor
 from prytulak.people.models import CHILD_BANDS, Household, Person
@@ -34,7 +35,6 @@ MOVES = {
     S.RESOLVED: {S.CLOSED, S.IN_PROGRESS},
     S.CLOSED: set(),
 }
-WORKS_CASES = {Role.COORDINATOR, Role.CASEWORKER, Role.CHILD_PROTECTION}
 
 
 def unaccompanied(household: Household) -> bool:
@@ -70,8 +70,7 @@ def case_open(
     """A new case for a household of the actor's organisation. A case about a child is
     marked so; a household of children only is an unaccompanied minor: the case goes to the
     organisation's child-protection officer."""
-    if actor.role not in WORKS_CASES or household.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("household.open_case", household)
     errors = []
     if type not in CaseType.values:
         errors.append(_("Choose a kind of case from the list."))
@@ -109,8 +108,7 @@ def case_open(
 
 
 def case_move(*, actor: Actor, case: Case, status: str, note: str = "") -> Case:
-    if actor.role not in WORKS_CASES or case.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("case.work", case)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if status not in MOVES.get(CaseStatus(case.status), set()):
@@ -129,10 +127,7 @@ def case_move(*, actor: Actor, case: Case, status: str, note: str = "") -> Case:
 
 
 def case_assign(*, actor: Actor, case: Case, user: User) -> Case:
-    if not actor.verifies_offers and actor.role != Role.CHILD_PROTECTION:
-        raise NotAllowed
-    if case.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("case.assign", case)
     if not Membership.objects.filter(
         user=user, organization=case.organization, role__in=list(WORKS_CASES)
     ).exists():
@@ -146,8 +141,7 @@ def case_assign(*, actor: Actor, case: Case, user: User) -> Case:
 
 
 def case_checklist(*, actor: Actor, case: Case, done: list[int]) -> Case:
-    if actor.role not in WORKS_CASES or case.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("case.work", case)
     case.checklist = [{**entry, "done": i in done} for i, entry in enumerate(case.checklist)]
     case.save(update_fields=["checklist"])
     return case
@@ -157,8 +151,7 @@ def referral_send(
     *, actor: Actor, case: Case, to_organization: Organization, consent: str
 ) -> Referral:
     """Refer a case to another organisation. Only with the household's recorded consent."""
-    if actor.role not in WORKS_CASES or case.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("case.work", case)
     errors = []
     if to_organization.pk == actor.organization.pk:
         errors.append(_("A case cannot be referred to your own organisation."))
@@ -188,8 +181,7 @@ def referral_decide(
 ) -> Referral:
     """A coordinator of the receiving organisation accepts (the case moves to them, triaged,
     with its history) or declines (with a reason; the case stays where it was)."""
-    if not actor.verifies_offers or referral.to_organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("referral.decide", referral)
     if not accept and not reason.strip():
         raise ServiceError(_("Give a reason."), code="reason")
     with transaction.atomic():

@@ -20,14 +20,9 @@ from .models import AccessLog
 from .shredders import HostShredder, HouseholdShredder
 
 
-def _own_coordinator(actor: Actor, household: Household) -> bool:
-    return actor.verifies_offers and household.organization_id == actor.organization.pk
-
-
 def household_export(*, actor: Actor, household: Household) -> dict[str, Any]:
     """Everything stored about a household, for the household (a data-access request)."""
-    if not _own_coordinator(actor, household):
-        raise NotAllowed
+    actor.require("household.export", household)
     data = HouseholdShredder.export(household)
     log_access(
         actor=actor,
@@ -40,8 +35,7 @@ def household_export(*, actor: Actor, household: Household) -> dict[str, Any]:
 
 
 def household_erase(*, actor: Actor, household: Household, reason: str) -> Household:
-    if not _own_coordinator(actor, household):
-        raise NotAllowed
+    actor.require("household.erase", household)
     if not reason.strip():
         raise ServiceError(_("Say why the data is erased (e.g. the household asked)."))
     if household.erased_at is not None:
@@ -53,10 +47,8 @@ def household_erase(*, actor: Actor, household: Household, reason: str) -> House
 
 def host_erase(*, actor: Actor, host: Host, reason: str) -> Host:
     """Erase a host: a coordinator of an organisation that verified one of its offers."""
-    if (
-        not actor.verifies_offers
-        or not host.offers.filter(organization=actor.organization).exists()
-    ):
+    actor.require("host.erase")
+    if not host.offers.filter(organization=actor.organization).exists():
         raise NotAllowed
     if not reason.strip():
         raise ServiceError(_("Say why the data is erased (e.g. the household asked)."))

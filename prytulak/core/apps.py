@@ -6,4 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the deploy checks
+        from django.contrib import admin
+
+        from . import admin_policy, checks  # noqa: F401 - checks registers the deploy checks
+
+        # The admin's own ready() (listed before us) has imported every admin module.
+        admin_policy.apply(admin.site)

@@ -7,14 +7,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from prytulak.orgs import capabilities
 from prytulak.orgs.scopes import Actor, actor_for
 
 
 def staff_view(
-    check: Callable[[Actor], bool] | None = None,
+    action: str | None = None,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Require a logged-in member of an organisation; pass the Actor as `actor`. Roles that
-    see personal data must also have passed the second login step (TOTP)."""
+    """Require a logged-in member of an organisation whose role may do `action` (an entry of
+    the capability table, asked without a record: the view asks again for its record); pass
+    the Actor as `actor`. Roles that see personal data must also have passed the second
+    login step (TOTP)."""
+    if action is not None:
+        capabilities.RULES[action]  # noqa: B018 - a typo fails at import, not at request time
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -22,7 +27,7 @@ def staff_view(
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = actor_for(request.user)
-            if actor is None or (check is not None and not check(actor)):
+            if actor is None or (action is not None and not actor.can(action)):
                 raise PermissionDenied
             if needs_second_step(request, actor):
                 return redirect_to_login(request.get_full_path(), reverse("two-factor"))
@@ -36,5 +41,7 @@ def staff_view(
 
 def needs_second_step(request: HttpRequest, actor: Actor) -> bool:
     return (
-        settings.REQUIRE_2FA and actor.sees_personal_data and not request.user.is_verified()  # type: ignore[union-attr]
+        settings.REQUIRE_2FA
+        and actor.role in capabilities.SEES_PERSONAL_DATA
+        and not request.user.is_verified()  # type: ignore[union-attr]
     )

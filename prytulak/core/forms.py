@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from prytulak.places.countries import COUNTRIES
 from prytulak.places.geocoder import Place, lookup
 
 from .choices import SPOKEN_LANGUAGES
-from .validators import StrOrPromise
+from .validators import StrOrPromise, validate_place_name
 
 # Suggestions come from /places/suggest/ through static/js/app.js into a shared <datalist>.
 PLACE_INPUT_ATTRS = {
@@ -50,7 +51,9 @@ class PlaceResolvingMixin:
     """Resolve a typed town name (any script) to coordinates during clean().
 
     Subclasses name the text field in `place_field` and, optionally, a country field that
-    narrows the search. The resolved Place is kept in `self.place`.
+    narrows the search. The resolved Place is kept in `self.place`. The typed text is what is
+    stored (“Kraków, Poland” stays as typed), so text that is not a place name is refused here:
+    the lookup alone would accept “Kraków, <anything>”.
     """
 
     place_field = "city"
@@ -62,6 +65,11 @@ class PlaceResolvingMixin:
         name = cleaned.get(self.place_field)
         country = cleaned.get(self.country_field) if self.country_field else None
         if name:
+            try:
+                validate_place_name(name)
+            except ValidationError as exc:
+                self.add_error(self.place_field, exc)  # type: ignore[attr-defined]
+                return cleaned
             place = lookup(name, country or None)
             if place is None:
                 if country and lookup(name) is not None:

@@ -26,3 +26,13 @@ def validate_languages(values: object) -> None:
 
 def validate_countries(values: object) -> None:
     validate_codes(values, COUNTRY_CODES, _("Choose countries from the list."))
+
+
+def validate_place_name(value: str) -> None:
+    """A town's name never holds “<” or “>”: such text is markup, not a place, and as the typed
+    text is what gets stored and shown, it is refused rather than kept beside the town."""
+    if "<" in value or ">" in value:
+        raise ValidationError(
+            _("A town name cannot contain “<” or “>”. Type only the name of the town."),
+            code="markup",
+        )

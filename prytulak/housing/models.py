@@ -155,7 +155,8 @@ class HostOffer(models.Model):
     )
     is_free = models.BooleanField(_("free of charge"), default=True)
     price_note = models.CharField(_("price"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    # The host's own words, often about the household living there: encrypted at rest.
+    notes = EncryptedTextField(_("notes"), blank=True, null=True)
     # Offers lapse unless the host re-confirms them; a breakdown flags the offer for review.
     confirmed_until = models.DateField(_("confirmed until"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -221,7 +222,8 @@ class Placement(models.Model):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Why it was declined or broke down, in staff's words about the people: encrypted.
+    reason = EncryptedCharField(_("reason"), max_length=300, blank=True, null=True)
     run = models.ForeignKey(
         "matching.MatchingRun",
         on_delete=models.SET_NULL,
@@ -272,7 +274,7 @@ class PlacementEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = EncryptedCharField(_("reason"), max_length=300, blank=True, null=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -72,8 +72,8 @@ def placement_check_fit(
 def placement_propose(
     *, household: Household, offer: HostOffer, actor: Actor, start: datetime.date | None = None
 ) -> Placement:
-    if not actor.edits_housing or household.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("household.propose", household)
+    actor.require("offer.propose", offer)
     start = start or max(household.arrival_date, offer.available_from, timezone.localdate())
     reasons = placement_check_fit(household=household, offer=offer, start=start)
     if reasons:
@@ -106,19 +106,15 @@ def _notify_proposal(placement_id: int) -> None:
 def acts_for(*, actor: Actor, placement: Placement, side: str) -> bool:
     """The household's organisation speaks for the household; the organisation that verified
     the offer speaks for the host."""
-    if not actor.edits_housing:
-        return False
-    if side == Side.HOUSEHOLD:
-        return placement.household.organization_id == actor.organization.pk
-    if side == Side.HOST:
-        return placement.offer.organization_id == actor.organization.pk
-    return False
+    action: dict[str, str] = {
+        Side.HOUSEHOLD: "placement.act_household",
+        Side.HOST: "placement.act_host",
+    }
+    return side in action and actor.can(action[side], placement)
 
 
 def _acts_for_either(actor: Actor, placement: Placement) -> bool:
-    return acts_for(actor=actor, placement=placement, side=Side.HOUSEHOLD) or acts_for(
-        actor=actor, placement=placement, side=Side.HOST
-    )
+    return actor.can("placement.act", placement)
 
 
 def _locked(placement: Placement) -> Placement:

@@ -1,14 +1,30 @@
 import datetime
+import re
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from prytulak.orgs.scopes import Actor, Scope
+from prytulak.audit.log import log_access
+from prytulak.orgs.models import Role
+from prytulak.orgs.scopes import Actor
 
 from .models import HOLDS_BEDS, Host, HostOffer, OfferStatus, Placement
 
+# A record number typed in a search box: ASCII digits only ("²" is a digit to str.isdigit()
+# but not to int()), and short enough to be a primary key.
+RECORD_NUMBER = re.compile(r"[0-9]{1,12}")
 
-def offers_visible(actor: Actor) -> bool:
-    return actor.household_scope != Scope.NONE
+
+def offer_contact_q(actor: Actor) -> Q:
+    """The query twin of `capabilities.offer_contact`: whose host the actor may read."""
+    if not actor.can("offer.contact"):
+        return Q(pk__in=[])
+    mine = Q(organization=actor.organization)
+    return mine | Q(organization__isnull=True) if actor.role == Role.COORDINATOR else mine
+
+
+def offer_visible_q(actor: Actor) -> Q:
+    """The query twin of `capabilities.offer_visible`: drafts stay in their organisation."""
+    return ~Q(status=OfferStatus.DRAFT) | Q(organization=actor.organization)
 
 
 def offer_list(
@@ -24,17 +40,20 @@ def offer_list(
     language: str = "",
     available_on: datetime.date | None = None,
 ) -> QuerySet[HostOffer]:
-    """Offers are a pool shared by all organisations; drafts stay hidden until confirmed."""
-    if not offers_visible(actor):
+    """Offers are a pool shared by all organisations; drafts stay in their organisation and
+    are listed only when asked for by status."""
+    if not actor.can("offer.list"):
         return HostOffer.objects.none()
-    qs = HostOffer.objects.select_related("host", "organization")
+    qs = HostOffer.objects.select_related("host", "organization").filter(offer_visible_q(actor))
     if status:
         qs = qs.filter(status=status)
     else:
         qs = qs.exclude(status=OfferStatus.DRAFT)
     if q:
-        text = Q(city__icontains=q) | Q(notes__icontains=q) | Q(host__name__icontains=q)
-        if q.isdigit():
+        # Hosts' names are searched only where the actor may read them; notes are
+        # encrypted and not searched.
+        text = Q(city__icontains=q) | (Q(host__name__icontains=q) & offer_contact_q(actor))
+        if RECORD_NUMBER.fullmatch(q):
             text |= Q(pk=int(q))
         qs = qs.filter(text)
     if country:
@@ -57,19 +76,51 @@ def offer_list(
 
 
 def offer_get(*, actor: Actor, pk: int) -> HostOffer:
-    if not offers_visible(actor):
+    if not actor.can("offer.list"):
         raise HostOffer.DoesNotExist
-    return HostOffer.objects.select_related("host", "organization").get(pk=pk)
+    return (
+        HostOffer.objects.select_related("host", "organization")
+        .filter(offer_visible_q(actor))
+        .get(pk=pk)
+    )
 
 
-def offer_sees_contact(*, actor: Actor, offer: HostOffer) -> bool:
-    """Host contact and exact address: the verifying organisation, or any coordinator
-    while the offer still waits for an organisation to verify it."""
-    if not actor.sees_personal_data:
-        return False
-    if offer.organization_id is None:
-        return actor.verifies_offers
-    return offer.organization_id == actor.organization.pk
+def offer_contact(*, actor: Actor, offer: HostOffer, reason: str) -> Host | None:
+    """The host with contact details (and the offer's exact address) readable, and the access
+    logged, if `actor` may read them; None otherwise."""
+    if not actor.can("offer.contact", offer):
+        return None
+    log_access(
+        actor=actor,
+        obj=offer.host,
+        action="host.contact_viewed",
+        fields=["name", "email", "phone", "address"],
+        reason=reason,
+    )
+    return offer.host
+
+
+def placement_contacts(
+    *, actor: Actor, placement: Placement, reason: str
+) -> tuple[Host | None, object | None]:
+    """(host, household) of a placement whose contacts the actor may read, each logged."""
+    host = household = None
+    fields = ["name", "email", "phone", "address"]
+    if actor.can("placement.host_contact", placement):
+        host = placement.offer.host
+        log_access(
+            actor=actor, obj=host, action="host.contact_viewed", fields=fields, reason=reason
+        )
+    if actor.can("placement.household_contact", placement):
+        household = placement.household
+        log_access(
+            actor=actor,
+            obj=household,
+            action="household.contact_viewed",
+            fields=["lead_name", "phone", "email"],
+            reason=reason,
+        )
+    return host, household
 
 
 def beds_taken(
@@ -104,7 +155,7 @@ def host_response(*, host: Host) -> dict[str, int | None]:
 
 def placement_list(*, actor: Actor, status: str = "") -> QuerySet[Placement]:
     """Placements are seen by the organisations on either side of them."""
-    if not offers_visible(actor):
+    if not actor.can("placement.list"):
         return Placement.objects.none()
     org = actor.organization.pk
     qs = Placement.objects.select_related("household__organization", "offer__host").filter(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,7 +27,6 @@ from .models import (
     OfferStatus,
     Verification,
 )
-from .selectors import offer_sees_contact
 
 CONFIRM_SALT = "prytulak.housing.offer-confirm"
 
@@ -45,6 +45,8 @@ def offer_create(
 ) -> HostOffer:
     """A new offer. From the public form it starts as a draft until the host confirms the
     e-mail link; created by staff it waits for verification straight away."""
+    if actor is not None:
+        actor.require("offer.create")
     offer = HostOffer(host=host, **data)
     offer.status = OfferStatus.AWAITING if actor else OfferStatus.DRAFT
     offer.full_clean()
@@ -101,8 +103,7 @@ def offer_confirm_email(*, token: str) -> HostOffer:
 
 
 def offer_update(*, offer: HostOffer, actor: Actor, data: dict[str, Any]) -> HostOffer:
-    if not actor.edits_housing or not offer_sees_contact(actor=actor, offer=offer):
-        raise NotAllowed
+    actor.require("offer.edit", offer)
     fields = []
     for name, value in data.items():
         setattr(offer, name, value)
@@ -128,8 +129,7 @@ def offer_verify(
 ) -> HostOffer:
     """A coordinator has checked who the host is (and recorded which document they saw): the
     offer becomes active under their organisation."""
-    if not actor.verifies_offers:
-        raise NotAllowed
+    actor.require("offer.verify", offer)
     if document_type not in DocumentType.values:
         raise ServiceError(_("Say which document you checked."), code="document")
     with transaction.atomic():
@@ -159,7 +159,11 @@ def host_record_check(
 ) -> HostVerification:
     """Record a check of a host (identity, home visit, references); the host's level is the
     highest recorded. The matching safeguards read that level."""
-    if not actor.verifies_offers:
+    # The organisation that verified one of the host's offers checks the host (any
+    # coordinator while none has, as for verifying the offer).
+    actor.require("offer.visit")
+    mine = Q(organization=actor.organization) | Q(organization__isnull=True)
+    if not host.offers.filter(mine).exists():
         raise NotAllowed
     if level not in (Verification.IDENTITY, Verification.VISITED):
         raise ServiceError(_("Choose what was checked."), code="level")
@@ -250,10 +254,11 @@ def _send_reconfirm_reminder(offer: HostOffer) -> None:
 
 
 def offer_set_status(*, offer: HostOffer, actor: Actor, status: str) -> HostOffer:
-    if not actor.edits_housing:
-        raise NotAllowed
+    """Pause, withdraw, expire or reopen an offer: its verifying organisation (or a
+    coordinator while no organisation has verified it yet)."""
     with transaction.atomic():
         offer = HostOffer.objects.select_for_update().get(pk=offer.pk)
+        actor.require("offer.set_status", offer)
         if status not in _STATUS_MOVES.get(OfferStatus(offer.status), set()):
             raise ServiceError(
                 _("An offer cannot move from “%(old)s” to “%(new)s”.")

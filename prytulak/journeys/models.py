@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
 from prytulak.orgs.models import Organization
 from prytulak.people.models import Household
@@ -112,7 +113,10 @@ class Trip(models.Model):
     luggage = models.CharField(
         _("luggage"), max_length=8, choices=Luggage.choices, default=Luggage.MEDIUM
     )
-    vehicle = models.CharField(_("vehicle"), max_length=120, help_text=_("Make, colour, plate."))
+    # The plate identifies the driver; vehicle and notes are encrypted at rest.
+    vehicle = EncryptedCharField(
+        _("vehicle"), max_length=120, help_text=_("Make, colour, plate."), null=True
+    )
     verified_at = models.DateTimeField(_("driver and vehicle checked"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -120,7 +124,7 @@ class Trip(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=TripStatus.choices, default=TripStatus.PLANNED
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -181,7 +185,7 @@ class Booking(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = EncryptedCharField(_("reason"), max_length=300, blank=True, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,22 +1,18 @@
 import datetime
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from prytulak.matching.engine.candidates import chord_to_km, unit_vectors
+from prytulak.orgs import capabilities
 from prytulak.orgs.models import Role
-from prytulak.orgs.scopes import Actor, Scope
+from prytulak.orgs.scopes import Actor
 from prytulak.people.models import Household
 
 from .models import Booking, BookingStatus, Journey, JourneyAlert, Trip, TripStatus
 from .services import _needs, booking_fit
-
-
-def trips_visible(actor: Actor) -> bool:
-    return actor.household_scope != Scope.NONE or actor.role == Role.DRIVER
 
 
 def trip_list(*, actor: Actor, upcoming: bool = True) -> QuerySet[Trip]:
@@ -26,10 +22,10 @@ def trip_list(*, actor: Actor, upcoming: bool = True) -> QuerySet[Trip]:
         free=F("seats") - booked,
         requests=Count("bookings", filter=Q(bookings__status=BookingStatus.REQUESTED)),
     )
-    if actor.role == Role.DRIVER:
-        qs = qs.filter(driver=actor.user)
-    elif not trips_visible(actor):
+    if not actor.can("trip.list"):
         return Trip.objects.none()
+    if actor.role == Role.DRIVER:  # the query twin of capabilities.trip_visible
+        qs = qs.filter(driver=actor.user)
     if upcoming:
         qs = qs.filter(status=TripStatus.PLANNED, arrive_by__gte=timezone.now())
     return qs.order_by("depart_earliest", "pk")
@@ -39,13 +35,7 @@ def driver_sees_passengers(
     *, actor: Actor, trip: Trip, now: datetime.datetime | None = None
 ) -> bool:
     """The driver of a trip sees who travels only around the time of the trip."""
-    now = now or timezone.now()
-    window = datetime.timedelta(hours=settings.DRIVER_SEES_PASSENGERS_HOURS)
-    return (
-        trip.driver_id == actor.user.pk
-        and trip.status in (TripStatus.PLANNED, TripStatus.DEPARTED)
-        and trip.depart_earliest - window <= now <= trip.arrive_by + datetime.timedelta(hours=12)
-    )
+    return actor.role == Role.DRIVER and capabilities.trip_passengers(actor, trip, now)
 
 
 def _km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -102,7 +92,7 @@ def trip_suggestions(*, household: Household, limit: int = 5) -> list[tuple[Trip
 
 def alerts_for(*, actor: Actor) -> QuerySet[JourneyAlert]:
     """Open late-arrival alerts for the actor's organisation's households."""
-    if not actor.sees_personal_data:
+    if not actor.can("household.contact"):
         return JourneyAlert.objects.none()
     return JourneyAlert.objects.filter(
         resolved_at__isnull=True, journey__household__organization=actor.organization

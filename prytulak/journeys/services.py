@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.core.errors import ServiceError
 from prytulak.housing.models import Placement, PlacementStatus
 from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor
@@ -31,7 +31,6 @@ from .models import (
 )
 
 # Who may offer trips for an organisation, and who books seats on them.
-OFFERS_TRIPS = {Role.COORDINATOR, Role.DRIVER}
 
 
 def crossings_sync() -> int:
@@ -58,8 +57,7 @@ def crossings_sync() -> int:
 def crossing_set_status(
     *, crossing: BorderCrossing, actor: Actor, status: str, note: str = ""
 ) -> BorderCrossing:
-    if not actor.edits_housing:
-        raise NotAllowed
+    actor.require("crossing.set_status")
     crossing.status = status
     crossing.status_note = note[:300]
     crossing.status_updated_at = timezone.now()
@@ -91,8 +89,7 @@ def _check_trip(data: dict[str, Any]) -> None:
 
 def trip_create(*, actor: Actor, data: dict[str, Any]) -> Trip:
     """A coordinator offers a trip for the organisation, or a driver offers their own."""
-    if actor.role not in OFFERS_TRIPS:
-        raise NotAllowed
+    actor.require("trip.create")
     _check_trip(data)
     trip = Trip(organization=actor.organization, created_by=actor.user, **data)
     if actor.role == Role.DRIVER:
@@ -104,8 +101,7 @@ def trip_create(*, actor: Actor, data: dict[str, Any]) -> Trip:
 
 def trip_verify(*, trip: Trip, actor: Actor) -> Trip:
     """A coordinator of the trip's organisation has checked the driver and the vehicle."""
-    if not actor.verifies_offers or trip.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("trip.verify", trip)
     trip.verified_at, trip.verified_by = timezone.now(), actor.user
     trip.save(update_fields=["verified_at", "verified_by"])
     return trip
@@ -150,8 +146,7 @@ def booking_request(
 ) -> Booking:
     """The household's caseworker asks for seats (by default: everyone, the children's
     seats, a wheelchair space if needed, the pets)."""
-    if not actor.edits_housing or household.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("household.request_seats", household)
     need = need or _needs(household)
     reasons = booking_fit(trip=trip, need=need)
     members = list(household.members.all())
@@ -184,12 +179,10 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
     """The trip's coordinator books the seats. The trip row is locked so two bookings can
     never together take more seats, child seats or wheelchair spaces than it has; the ride
     (and its border crossing) become legs of the household's journey."""
-    if not actor.verifies_offers:
-        raise NotAllowed
+    actor.require("trip.decide_booking")
     with transaction.atomic():
         trip = Trip.objects.select_for_update().get(pk=booking.trip_id)
-        if trip.organization_id != actor.organization.pk:
-            raise NotAllowed
+        actor.require("trip.decide_booking", trip)
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != BookingStatus.REQUESTED:
             raise ServiceError(_("This booking is not waiting for a decision."), code="status")
@@ -221,8 +214,7 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
 
 
 def booking_decline(*, booking: Booking, actor: Actor, reason: str) -> Booking:
-    if not actor.verifies_offers or booking.trip.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("trip.decide_booking", booking.trip)
     if not reason.strip():
         raise ServiceError(_("Give a reason."), code="reason")
     n = Booking.objects.filter(pk=booking.pk, status=BookingStatus.REQUESTED).update(
@@ -285,19 +277,8 @@ def _add_ride(booking: Booking, trip: Trip) -> None:
         journey.save(update_fields=["expected_arrival"])
 
 
-def _side_of(actor: Actor, journey: Journey) -> bool:
-    """The household's organisation, or the one that verified the host's offer."""
-    if not actor.edits_housing:
-        return False
-    if journey.household.organization_id == actor.organization.pk:
-        return True
-    placement = journey.placement
-    return placement is not None and placement.offer.organization_id == actor.organization.pk
-
-
 def leg_done(*, leg: JourneyLeg, actor: Actor) -> JourneyLeg:
-    if not _side_of(actor, leg.journey):
-        raise NotAllowed
+    actor.require("journey.act", leg.journey)
     n = JourneyLeg.objects.filter(pk=leg.pk, done_at__isnull=True).update(done_at=timezone.now())
     if n != 1:
         raise ServiceError(_("This leg is already marked as done."), code="done")
@@ -310,8 +291,7 @@ def journey_arrive(*, journey: Journey, actor: Actor) -> Journey:
     open alerts are resolved, and the placement (if any) moves to "arrived"."""
     from prytulak.housing.placements import placement_arrive
 
-    if not _side_of(actor, journey):
-        raise NotAllowed
+    actor.require("journey.act", journey)
     with transaction.atomic():
         journey = Journey.objects.select_for_update().get(pk=journey.pk)
         if journey.status != JourneyStatus.OPEN:

@@ -25,13 +25,13 @@ def _trip(actor: Actor, pk: int) -> Trip:
     return trip
 
 
-@staff_view(selectors.trips_visible)
+@staff_view("trip.list")
 def trip_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     trips = selectors.trip_list(actor=actor)[:200]
     return render(request, "journeys/trip_list.html", {"trips": trips})
 
 
-@staff_view(lambda a: a.role in services.OFFERS_TRIPS)
+@staff_view("trip.create")
 def trip_create(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     form = TripForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,15 +45,13 @@ def trip_create(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     return render(request, "journeys/trip_form.html", {"form": form})
 
 
-@staff_view(selectors.trips_visible)
+@staff_view("trip.view")
 def trip_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     trip = _trip(actor, pk)
     own = trip.organization_id == actor.organization.pk
     bookings = list(selectors.bookings_on(trip))
     booked = [b for b in bookings if b.status == BookingStatus.BOOKED]
-    sees_names = (own and actor.sees_personal_data) or selectors.driver_sees_passengers(
-        actor=actor, trip=trip
-    )
+    sees_names = actor.can("trip.passengers", trip)
     if sees_names and booked:
         log_access(
             actor=actor,
@@ -65,6 +63,7 @@ def trip_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     context = {
         "trip": trip,
         "own": own,
+        "may": actor.may_on(trip),
         "sees_names": sees_names,
         "bookings": bookings if own else booked,
         "passengers": sum(b.seats for b in booked),
@@ -75,19 +74,20 @@ def trip_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
 
 
 @require_POST
-@staff_view(lambda a: a.verifies_offers)
+@staff_view("trip.verify")
 def trip_verify(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     trip = _trip(actor, pk)
+    actor.require("trip.verify", trip)
     services.trip_verify(trip=trip, actor=actor)
     messages.success(request, _("Driver and vehicle recorded as checked."))
     return redirect("trip-detail", pk=pk)
 
 
 @require_POST
-@staff_view(lambda a: a.verifies_offers)
+@staff_view("trip.decide_booking")
 def booking_decide(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     booking = Booking.objects.select_related("trip").filter(pk=pk).first()
-    if booking is None or booking.trip.organization_id != actor.organization.pk:
+    if booking is None or not actor.can("trip.decide_booking", booking.trip):
         raise Http404
 
     def decide(data: dict) -> object:
@@ -106,12 +106,13 @@ def booking_decide(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespon
 
 
 @require_POST
-@staff_view(lambda a: a.edits_housing)
+@staff_view("household.request_seats")
 def seat_request(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     try:
         household = household_get(actor=actor, pk=pk)
     except Household.DoesNotExist as exc:
         raise Http404 from exc
+    actor.require("household.request_seats", household)
     form = SeatRequestForm(request.POST)
     trip = Trip.objects.filter(pk=form.cleaned_data["trip"]).first() if form.is_valid() else None
     if trip is None:
@@ -127,11 +128,11 @@ def seat_request(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse
 
 
 @require_POST
-@staff_view(lambda a: a.edits_housing)
+@staff_view("journey.act")
 def leg_done(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     leg = JourneyLeg.objects.select_related("journey__household", "journey__placement__offer")
     leg_obj = leg.filter(pk=pk).first()
-    if leg_obj is None:
+    if leg_obj is None or not actor.can("journey.act", leg_obj.journey):
         raise Http404
     try:
         services.leg_done(leg=leg_obj, actor=actor)
@@ -141,10 +142,10 @@ def leg_done(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
 
 
 @require_POST
-@staff_view(lambda a: a.edits_housing)
+@staff_view("journey.act")
 def journey_arrive(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     journey = Journey.objects.select_related("household", "placement__offer").filter(pk=pk).first()
-    if journey is None:
+    if journey is None or not actor.can("journey.act", journey):
         raise Http404
     try:
         services.journey_arrive(journey=journey, actor=actor)
@@ -155,7 +156,7 @@ def journey_arrive(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespon
     return redirect("household-detail", pk=journey.household_id)
 
 
-@staff_view(selectors.trips_visible)
+@staff_view("crossing.list")
 def crossing_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     crossings = BorderCrossing.objects.select_related("status_updated_by")
     return render(
@@ -166,7 +167,7 @@ def crossing_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
 
 
 @require_POST
-@staff_view(lambda a: a.edits_housing)
+@staff_view("crossing.set_status")
 def crossing_status(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     crossing = BorderCrossing.objects.filter(pk=pk).first()
     if crossing is None:

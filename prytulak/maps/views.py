@@ -1,7 +1,8 @@
 """The map page and the JSON endpoints behind it. The endpoints enforce the privacy levels:
-anonymous visitors get counts per grid cell (at least 0.25°), staff get points snapped to
-0.01° (never a home: offers are placed at their town), exact positions only for a
-placement's own organisations."""
+anonymous visitors get counts per grid cell (at least 0.25°, small counts banded), staff get
+points snapped to 0.01° (never a home: offers are placed at their town), exact positions only
+for a placement's own organisations. How grid.py keeps those bounds against clever boxes is in
+its docstring."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from django.views.decorators.http import require_GET
 from prytulak.assistance.models import ServiceProvider
 from prytulak.core.decorators import needs_second_step
 from prytulak.housing.models import Placement
-from prytulak.housing.selectors import offers_visible
 from prytulak.journeys.models import BorderCrossing, TripStatus
 from prytulak.journeys.selectors import trip_list
 from prytulak.orgs.scopes import Actor, actor_for
@@ -39,7 +39,7 @@ def _staff(request: HttpRequest) -> Actor | None:
     if not request.user.is_authenticated:
         return None
     actor = actor_for(request.user)
-    if actor is None or not offers_visible(actor):
+    if actor is None or not actor.can("offer.list"):
         return None
     if needs_second_step(request, actor):
         return None
@@ -89,11 +89,22 @@ def offers_json(request: HttpRequest) -> JsonResponse:
     )
     level = grid.STAFF if _staff(request) else grid.PUBLIC
     data = grid.aggregate(snapshot.current(), query, level)
-    data["summary"] = _summary(data["offers"], data["beds"])
+    data["summary"] = _summary(data["offers"], data["beds"], data.get("few", 0))
     return JsonResponse(data)
 
 
-def _summary(offers: int, beds: int) -> str:
+def _summary(offers: int, beds: int, few: int) -> str:
+    """Banded areas (see grid.py) hold one or two offers each: the summary gives the range
+    they allow, never an exact count."""
+    if few:
+        low, high = offers + few, offers + 2 * few
+        return "{}, {}".format(
+            ngettext(
+                "%(low)s–%(high)s offer in this area", "%(low)s–%(high)s offers in this area", high
+            )
+            % {"low": low, "high": high},
+            ngettext("at least %(n)s bed", "at least %(n)s beds", beds + few) % {"n": beds + few},
+        )
     return "{}, {}".format(
         ngettext("%(n)s offer in this area", "%(n)s offers in this area", offers) % {"n": offers},
         ngettext("%(n)s bed", "%(n)s beds", beds) % {"n": beds},
@@ -220,13 +231,7 @@ def placement_route_json(request: HttpRequest, pk: int) -> JsonResponse:
         if actor
         else None
     )
-    if (
-        actor is None
-        or placement is None
-        or not actor.sees_personal_data
-        or actor.organization.pk
-        not in (placement.household.organization_id, placement.offer.organization_id)
-    ):
+    if actor is None or placement is None or not actor.can("placement.route", placement):
         raise Http404
     household, offer = placement.household, placement.offer
     stops = []

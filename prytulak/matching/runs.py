@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prytulak.core.choices import SPOKEN_LANGUAGES
-from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.core.errors import ServiceError
 from prytulak.housing.models import (
     HostHousehold,
     HostKind,
@@ -59,8 +59,7 @@ def run_start(*, actor: Actor, scope: str, country: str = "") -> MatchingRun:
     """A coordinator starts a run; the job is enqueued only once the run row is committed."""
     from .tasks import execute_run
 
-    if not actor.verifies_offers:
-        raise NotAllowed
+    actor.require("matching.run")
     if scope not in RunScope.values:
         raise ServiceError(_("Choose what to match from the list."), code="scope")
     if scope == RunScope.COUNTRY and not country:

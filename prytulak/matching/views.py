@@ -13,11 +13,7 @@ from .forms import RunForm
 from .models import MatchingRun, RunStatus
 
 
-def _coordinators(actor: Actor) -> bool:
-    return actor.verifies_offers
-
-
-@staff_view(_coordinators)
+@staff_view("matching.run")
 def run_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     form = RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -41,7 +37,7 @@ def _get_run(actor: Actor, pk: int) -> MatchingRun:
     return run
 
 
-@staff_view(_coordinators)
+@staff_view("matching.run")
 def run_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     run = _get_run(actor, pk)
     context = {"run": run, "finished": run.status in (RunStatus.DONE, RunStatus.FAILED)}

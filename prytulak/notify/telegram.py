@@ -4,6 +4,7 @@ we answer with the Bot API's sendMessage. Tests point TELEGRAM_API_URL at a loca
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from .models import TelegramLink
 
 LINK_SALT = "prytulak.notify.telegram-link"
 UI_LANGUAGES = {"uk", "ru", "be", "pl", "de", "lt", "en"}
+# Real updates nest about ten levels (a reply's keyboard's button); python-telegram-bot's
+# de_json recurses once per level, so a deeper body is refused before it gets there.
+MAX_UPDATE_DEPTH = 32
 
 
 def enabled() -> bool:
@@ -58,6 +62,31 @@ def _site(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:  # a loop, not recursion: the point is to survive any depth
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        if children and depth > MAX_UPDATE_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def parse_update(body: bytes) -> dict[str, Any] | None:
+    """The webhook's body as an update to `handle`, or None when it cannot be one: not JSON
+    (or nested too deep for the JSON parser), not an object, or nested deeper than any update."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    if not isinstance(data, dict) or _too_deep(data):
+        return None
+    return data
+
+
 def handle(data: dict[str, Any]) -> list[tuple[int, str]]:
     """The replies to one update, as (chat, text) pairs, in the sender's language."""
     update = Update.de_json(data, None)
@@ -65,6 +94,8 @@ def handle(data: dict[str, Any]) -> list[tuple[int, str]]:
     if message is None or message.chat is None or not message.text:
         return []
     chat = message.chat.id
+    if not isinstance(chat, int):
+        return []
     language = _language(update.effective_user.language_code if update.effective_user else None)
     with translation.override(language):
         command, _space, argument = message.text.strip().partition(" ")

@@ -1,5 +1,4 @@
 import hmac
-import json
 import logging
 
 from django.conf import settings
@@ -10,6 +9,8 @@ from django.views.decorators.http import require_POST
 from . import telegram
 
 log = logging.getLogger(__name__)
+# An update is a few kilobytes (a message holds at most 4,096 characters); this is plenty.
+MAX_UPDATE_BYTES = 256 * 1024
 
 
 @csrf_exempt
@@ -21,10 +22,21 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
     if not telegram.enabled() or not expected or not hmac.compare_digest(secret, expected):
         return HttpResponse(status=403)
     try:
-        data = json.loads(request.body)
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return HttpResponse(status=400)
+    if length > MAX_UPDATE_BYTES:
+        return HttpResponse(status=400)  # refused before the body is read
+    data = telegram.parse_update(request.body)
+    if data is None:
+        return HttpResponse(status=400)
+    try:
         replies = telegram.handle(data)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return JsonResponse({"ok": True})  # a malformed update is dropped, not retried
+    except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError):
+        # JSON that python-telegram-bot cannot read as an update (wrong types, missing
+        # fields, dates beyond the calendar): dropped, not retried.
+        log.info("Telegram update ignored: not one we understand")
+        return JsonResponse({"ok": True})
     for chat, text in replies:
         try:
             telegram.send(chat, text)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
+from . import capabilities
 from .models import Membership, Organization, Role
 
 
@@ -33,17 +34,29 @@ HOUSEHOLD_SCOPE = {
     Role.DRIVER: Scope.NONE,
     Role.WAREHOUSE: Scope.NONE,
 }
-# Roles that may see contact details and exact addresses of people in their scope.
-SEES_PERSONAL_DATA = {Role.COORDINATOR, Role.CASEWORKER, Role.CHILD_PROTECTION}
-# Roles that may create and edit housing records.
-EDITS_HOUSING = {Role.COORDINATOR, Role.CASEWORKER}
-# Roles that may verify host offers.
-VERIFIES_OFFERS = {Role.COORDINATOR}
+
+
+class May:
+    """`actor.may.offer_create` in templates: the capability table asked by attribute
+    (the first underscore stands for the dot), for the actor alone or for one record."""
+
+    def __init__(self, actor: Actor, obj: object = None):
+        self._actor, self._obj = actor, obj
+
+    def __getitem__(self, name: str) -> bool:
+        return capabilities.can(self._actor, name.replace("_", ".", 1), self._obj)
+
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A staff user acting for one organisation in one role."""
+    """A staff user acting for one organisation in one role. What they may do is asked of
+    the capability table (`prytulak.orgs.capabilities`): `actor.can("offer.set_status",
+    offer)`, or `actor.require(...)`, which raises NotAllowed."""
 
     user: User
     organization: Organization
@@ -53,17 +66,18 @@ class Actor:
     def household_scope(self) -> Scope:
         return HOUSEHOLD_SCOPE[self.role]
 
-    @property
-    def sees_personal_data(self) -> bool:
-        return self.role in SEES_PERSONAL_DATA
+    def can(self, action: str, obj: object = None) -> bool:
+        return capabilities.can(self, action, obj)
+
+    def require(self, action: str, obj: object = None) -> None:
+        capabilities.require(self, action, obj)
 
     @property
-    def edits_housing(self) -> bool:
-        return self.role in EDITS_HOUSING
+    def may(self) -> May:
+        return May(self)
 
-    @property
-    def verifies_offers(self) -> bool:
-        return self.role in VERIFIES_OFFERS
+    def may_on(self, obj: object) -> May:
+        return May(self, obj)
 
 
 def actor_for(user: AbstractBaseUser | AnonymousUser) -> Actor | None:

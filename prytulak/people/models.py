@@ -124,10 +124,12 @@ class ConsentRecord(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
     level = models.CharField(_("shared"), max_length=10, choices=ShareLevel.choices)
-    how = models.CharField(
+    # Free text about the people (encrypted at rest).
+    how = EncryptedCharField(
         _("how the household agreed"),
         max_length=300,
         help_text=_("For example: asked in Ukrainian at the reception point, agreed verbally."),
+        null=True,
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

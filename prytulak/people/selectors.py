@@ -1,6 +1,11 @@
-from django.db.models import Count, Q, QuerySet
+import re
 
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import ngettext
+
+from prytulak.audit.log import log_access
 from prytulak.core.privacy import email_index, normalise_phone, phone_index
+from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor, Scope
 
 from .models import CHILD_BANDS, Household, ShareLevel
@@ -8,8 +13,16 @@ from .models import CHILD_BANDS, Household, ShareLevel
 SHARED = [ShareLevel.SUMMARY, ShareLevel.FULL]
 
 
+# A record number typed in a search box: ASCII digits only ("²" and "①" are digits to
+# str.isdigit() but not to int()), and short enough to be a primary key.
+RECORD_NUMBER = re.compile(r"[0-9]{1,12}")
+
+
 def household_scope_q(actor: Actor) -> Q | None:
-    """The filter for households `actor` may see, or None when they may see none."""
+    """The filter for households `actor` may see, or None when they may see none: the query
+    twin of `capabilities.household_visible`."""
+    if not actor.can("household.list"):
+        return None
     scope = actor.household_scope
     if scope == Scope.POOL:
         return (
@@ -49,14 +62,17 @@ def household_list(
         .order_by("-created_at", "-pk")
     )
     if q:
-        text = Q(lead_name__icontains=q) | Q(arrival_place__icontains=q)
-        if actor.sees_personal_data:
+        # Names and contacts are searched only where the actor may read them, so a search
+        # never tells that another organisation holds someone.
+        personal = Q(lead_name__icontains=q)
+        if actor.can("household.contact"):
             # Contacts are encrypted: search them by exact (normalised) value via the index.
             if "@" in q:
-                text |= Q(email_index=email_index(q))
+                personal |= Q(email_index=email_index(q))
             elif len(normalise_phone(q)) >= 7:
-                text |= Q(phone_index=phone_index(q))
-        if q.isdigit():
+                personal |= Q(phone_index=phone_index(q))
+        text = Q(arrival_place__icontains=q) | (personal & household_names_q(actor))
+        if RECORD_NUMBER.fullmatch(q):
             text |= Q(pk=int(q))
         qs = qs.filter(text)
     if status:
@@ -81,23 +97,45 @@ def household_get(*, actor: Actor, pk: int) -> Household:
     return Household.objects.filter(scope).prefetch_related("members").get(pk=pk)
 
 
-def household_sees_contact(*, actor: Actor, household: Household) -> bool:
-    """Contact details and notes: the household's own organisation; a coordinator for an
-    unclaimed public registration; partners only when the household shared everything."""
-    if not actor.sees_personal_data or household.erased_at is not None:
-        return False
-    if household.organization_id == actor.organization.pk:
-        return True
-    if household.organization_id is None:
-        return actor.verifies_offers
-    return household.share_level == ShareLevel.FULL and actor.household_scope == Scope.POOL
+def household_contact_q(actor: Actor) -> Q:
+    """The query twin of `capabilities.household_contact`: whose contacts the actor reads."""
+    if not actor.can("household.contact"):
+        return Q(pk__in=[])
+    mine = Q(organization=actor.organization, erased_at__isnull=True)
+    if actor.role != Role.COORDINATOR:
+        return mine
+    return mine | (
+        (Q(organization__isnull=True) | Q(share_level=ShareLevel.FULL)) & Q(erased_at__isnull=True)
+    )
+
+
+def household_names_q(actor: Actor) -> Q:
+    """Whose names the actor reads: their contacts, and their own organisation's households
+    (viewers see names, never contacts)."""
+    return household_contact_q(actor) | Q(organization=actor.organization)
+
+
+def household_contact(*, actor: Actor, household: Household, reason: str) -> Household | None:
+    """The household with its contact details, names and notes readable, and the access
+    logged, if `actor` may read them; None otherwise. Pages, forms, exports and the API
+    reach a household's personal data only through this call."""
+    if not actor.can("household.contact", household):
+        return None
+    log_access(
+        actor=actor,
+        obj=household,
+        action="household.contact_viewed",
+        fields=["lead_name", "phone", "email", "needs", "notes", "members.name"],
+        reason=reason,
+    )
+    return household
 
 
 def household_duplicates(
     *, phone: str | None, email: str | None, exclude_pk: int | None = None
 ) -> QuerySet[Household]:
-    """Households of any organisation with the same phone or e-mail (by blind index). Only
-    their number and organisation are shown, so a duplicate warning leaks no contact data."""
+    """Households of any organisation with the same phone or e-mail (by blind index). Show
+    the actor only those they may see (`duplicates_for`); the rest are counted, not named."""
     match = Q(pk__in=[])
     if p := phone_index(phone):
         match |= Q(phone_index=p)
@@ -107,3 +145,19 @@ def household_duplicates(
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("pk")
+
+
+def duplicates_for(
+    *, actor: Actor, phone: str | None, email: str | None, exclude_pk: int | None = None
+) -> tuple[list[Household], int]:
+    """Duplicates the actor may see by number, and how many others exist that they may not."""
+    found = list(household_duplicates(phone=phone, email=email, exclude_pk=exclude_pk))
+    seen = [d for d in found if actor.can("household.view", d)]
+    return seen, len(found) - len(seen)
+
+
+def hidden_duplicates_text(hidden: int) -> str:
+    """Duplicates the actor may not see are counted, never named."""
+    return ngettext("%(n)d with another organisation", "%(n)d with other organisations", hidden) % {
+        "n": hidden
+    }

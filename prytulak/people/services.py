@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.core.errors import ServiceError
 from prytulak.core.privacy import email_index, phone_index
 from prytulak.orgs.scopes import Actor
 
@@ -38,8 +38,8 @@ def household_register(
     """Register a household. Without an actor it comes from the public form and waits, with
     no organisation, for a coordinator to take it; staff register it in their organisation."""
     _check_members(members)
-    if actor is not None and not actor.edits_housing:
-        raise NotAllowed
+    if actor is not None:
+        actor.require("household.create")
     household = Household(**data)
     if actor is None:
         household.source = Source.INTAKE
@@ -71,8 +71,7 @@ def household_update(
 ) -> Household:
     """Edit a household of the actor's own organisation; `members`, when given, replaces
     the member list."""
-    if not actor.edits_housing or household.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("household.edit", household)
     for name, value in data.items():
         setattr(household, name, value)
     _set_indexes(household)
@@ -91,8 +90,7 @@ def household_update(
 
 def household_claim(*, household: Household, actor: Actor) -> Household:
     """A coordinator takes a public registration into their organisation."""
-    if not actor.verifies_offers:
-        raise NotAllowed
+    actor.require("household.claim")  # whether it is still unclaimed is checked atomically
     with transaction.atomic():
         n = Household.objects.filter(pk=household.pk, organization__isnull=True).update(
             organization=actor.organization, status=HouseholdStatus.WAITING
@@ -109,8 +107,7 @@ def household_set_sharing(
     *, household: Household, actor: Actor, level: str, how: str
 ) -> ConsentRecord:
     """Record what the household agreed partner organisations may see, and apply it."""
-    if not actor.edits_housing or household.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("household.share", household)
     if level not in ShareLevel.values:
         raise ServiceError(_("Choose what the household agreed to share."), code="level")
     if not how.strip():
@@ -132,10 +129,8 @@ def household_set_sharing(
 
 def household_close(*, household: Household, actor: Actor | None, reason: str = "") -> None:
     """The household needs nothing more; the retention clock for its data starts now."""
-    if actor is not None and (
-        not actor.edits_housing or household.organization_id != actor.organization.pk
-    ):
-        raise NotAllowed
+    if actor is not None:
+        actor.require("household.close", household)
     household.status = HouseholdStatus.CLOSED
     household.closed_at = timezone.now()
     household.save(update_fields=["status", "closed_at", "updated_at"])

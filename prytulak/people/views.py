@@ -6,14 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from prytulak.audit import services as audit_services
-from prytulak.audit.log import log_access
 from prytulak.core.csv_export import table_response
 from prytulak.core.decorators import staff_view
-from prytulak.core.errors import ServiceError
+from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.core.forms import valid_filters, yes_no
 from prytulak.core.views import form_action, render_list
 from prytulak.journeys.selectors import journeys_of, trip_suggestions
-from prytulak.orgs.scopes import Actor, Scope
+from prytulak.orgs.scopes import Actor
 
 from . import selectors, services
 from .forms import (
@@ -27,18 +26,18 @@ from .forms import (
 from .models import ENCRYPTED_HOUSEHOLD_FIELDS, Household, Person
 
 
-def _sees_households(actor: Actor) -> bool:
-    return actor.household_scope != Scope.NONE
-
-
-def _get_household(actor: Actor, pk: int) -> Household:
+def _get_household(actor: Actor, pk: int, action: str = "household.view") -> Household:
+    """The household in the actor's scope (404 otherwise), and 403 unless they may do
+    `action` on it."""
     try:
-        return selectors.household_get(actor=actor, pk=pk)
+        household = selectors.household_get(actor=actor, pk=pk)
     except Household.DoesNotExist as exc:
         raise Http404 from exc
+    actor.require(action, household)
+    return household
 
 
-@staff_view(_sees_households)
+@staff_view("household.list")
 def household_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     form = HouseholdFilterForm(request.GET or None)
     f = valid_filters(form)
@@ -75,34 +74,34 @@ def household_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     )
 
 
-@staff_view(_sees_households)
+@staff_view("household.view")
 def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     household = _get_household(actor, pk)
-    sees_contact = selectors.household_sees_contact(actor=actor, household=household)
-    if sees_contact:
-        log_access(
-            actor=actor,
-            obj=household,
-            action="household.contact_viewed",
-            fields=["lead_name", "phone", "email", "needs", "notes", "members.name"],
-            reason=_("Household page"),
-        )
+    contact = selectors.household_contact(
+        actor=actor, household=household, reason=_("Household page")
+    )
     own = household.organization_id == actor.organization.pk
+    duplicates, hidden = (
+        selectors.duplicates_for(
+            actor=actor, phone=contact.phone, email=contact.email, exclude_pk=household.pk
+        )
+        if contact
+        else ([], 0)
+    )
     context = {
         "household": household,
-        "sees_contact": sees_contact,
+        "contact": contact,
+        "shows_name": own or contact is not None,
         "own": own,
+        "may": actor.may_on(household),
         "placements": household.placements.select_related("offer").all(),
-        "duplicates": selectors.household_duplicates(
-            phone=household.phone, email=household.email, exclude_pk=household.pk
-        )
-        if sees_contact
-        else [],
+        "duplicates": duplicates,
+        "hidden_duplicates": selectors.hidden_duplicates_text(hidden) if hidden else "",
         "consents": household.consents.select_related("recorded_by")[:20] if own else [],
         "sharing_form": SharingForm(initial={"level": household.share_level}),
         "journeys": journeys_of(household)[:5] if own else [],
         "trip_suggestions": trip_suggestions(household=household)
-        if own and actor.edits_housing and household.erased_at is None
+        if actor.can("household.request_seats", household)
         else [],
         "erase_form": EraseForm(),
     }
@@ -110,9 +109,9 @@ def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
 
 
 @require_POST
-@staff_view(lambda a: a.edits_housing)
+@staff_view("household.share")
 def household_sharing(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
-    household = _get_household(actor, pk)
+    household = _get_household(actor, pk, "household.share")
     return form_action(
         request,
         SharingForm(request.POST),
@@ -123,10 +122,10 @@ def household_sharing(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRes
     )
 
 
-@staff_view(lambda a: a.verifies_offers)
+@staff_view("household.export")
 def household_export(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     """Everything stored about the household, as a JSON file (a data-access request)."""
-    household = _get_household(actor, pk)
+    household = _get_household(actor, pk, "household.export")
     data = audit_services.household_export(actor=actor, household=household)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="household-{household.pk}.json"'
@@ -134,9 +133,9 @@ def household_export(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
 
 
 @require_POST
-@staff_view(lambda a: a.verifies_offers)
+@staff_view("household.erase")
 def household_erase(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
-    household = _get_household(actor, pk)
+    household = _get_household(actor, pk, "household.erase")
     return form_action(
         request,
         EraseForm(request.POST),
@@ -152,33 +151,28 @@ def household_erase(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespo
 def _household_form(
     request: HttpRequest, actor: Actor, household: Household | None
 ) -> HttpResponse:
+    if household is not None:
+        # The edit form shows names, contacts and notes: read them through the selector that
+        # logs the access (the edit right implies the right to read them).
+        household = selectors.household_contact(
+            actor=actor, household=household, reason=_("Household edit page")
+        )
+        if household is None:
+            raise NotAllowed
     form = HouseholdForm(request.POST or None, instance=household)
     members = Person.objects.filter(household=household) if household else Person.objects.none()
     formset = PersonFormSet(request.POST or None, queryset=members, prefix="members")
-    duplicates = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        duplicates = list(
-            selectors.household_duplicates(
-                phone=form.cleaned_data["phone"],
-                email=form.cleaned_data["email"],
-                exclude_pk=household.pk if household else None,
-            )
+        duplicates, hidden = selectors.duplicates_for(
+            actor=actor,
+            phone=form.cleaned_data["phone"],
+            email=form.cleaned_data["email"],
+            exclude_pk=household.pk if household else None,
         )
-        if duplicates:
+        if duplicates or hidden:
             form.fields["register_anyway"].widget = CheckboxInput()
-        if duplicates and not form.cleaned_data.get("register_anyway"):
-            form.add_error(
-                None,
-                _(
-                    "The same phone or e-mail is already registered: %(list)s. Check with "
-                    "that organisation, or tick “save anyway” if it is a different household."
-                )
-                % {
-                    "list": ", ".join(
-                        f"#{d.pk} ({d.organization or _('unassigned')})" for d in duplicates
-                    )
-                },
-            )
+        if (duplicates or hidden) and not form.cleaned_data.get("register_anyway"):
+            form.add_error(None, _duplicate_message(duplicates, hidden))
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             if household is None:
@@ -200,24 +194,35 @@ def _household_form(
     return render(
         request,
         "people/household_form.html",
-        {"form": form, "formset": formset, "household": household, "duplicates": duplicates},
+        {"form": form, "formset": formset, "household": household},
     )
 
 
-@staff_view(lambda a: a.edits_housing)
+def _duplicate_message(duplicates: list[Household], hidden: int) -> str:
+    """Name the duplicates the actor may see; only count those of other organisations."""
+    parts = [f"#{d.pk} ({d.organization or _('unassigned')})" for d in duplicates]
+    if hidden:
+        parts.append(selectors.hidden_duplicates_text(hidden))
+    return _(
+        "The same phone or e-mail is already registered: %(list)s. Check with "
+        "that organisation, or tick “save anyway” if it is a different household."
+    ) % {"list": ", ".join(parts)}
+
+
+@staff_view("household.create")
 def household_create(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     return _household_form(request, actor, None)
 
 
-@staff_view(lambda a: a.edits_housing)
+@staff_view("household.edit")
 def household_edit(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
-    return _household_form(request, actor, _get_household(actor, pk))
+    return _household_form(request, actor, _get_household(actor, pk, "household.edit"))
 
 
 @require_POST
-@staff_view(lambda a: a.verifies_offers)
+@staff_view("household.claim")
 def household_claim(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
-    household = _get_household(actor, pk)
+    household = _get_household(actor, pk, "household.claim")
     try:
         services.household_claim(household=household, actor=actor)
     except ServiceError as exc:

@@ -1,7 +1,8 @@
 """Messy spreadsheet values as volunteer groups typed them in 2022, read into clean ones.
 
-Each reader returns a value or raises ValueError with a message for the person importing;
-none of them touches the database.
+Each reader returns a value or raises ValueError saying what is wrong, for the person
+importing; none of them touches the database. The message never repeats the value: it is
+stored with the import's results, and a cell can hold a phone number or a note about a person.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def people(text: str) -> People:
         result.adults += bare[0]
         result.children += sum(bare[1:])
     elif bare:
-        raise ValueError(_("We could not tell who “%(text)s” counts.") % {"text": text})
+        raise ValueError(_("we could not tell whom the numbers count"))
     if result.total == 0:
         raise ValueError(_("Say how many people, e.g. “2 adults + 1 child”."))
     if result.total > 30:
@@ -116,7 +117,7 @@ def phone(text: str, region: str = DEFAULT_PHONE_REGION) -> str:
         raw = "+" + digits  # a full international number typed without the plus
     number = normalise_phone(raw, region)
     if not number.startswith("+"):
-        raise ValueError(_("“%(text)s” is not a phone number we can read.") % {"text": text})
+        raise ValueError(_("not a phone number we can read"))
     return number
 
 
@@ -143,7 +144,7 @@ def date(value: object, today: datetime.date | None = None) -> datetime.date:
             return datetime.date(year, int(m[2]), int(m[1]))
     except ValueError:
         pass
-    raise ValueError(_("“%(text)s” is not a date we can read, e.g. 05.03.2022.") % {"text": text})
+    raise ValueError(_("not a date we can read, e.g. 05.03.2022"))
 
 
 _YES = {"yes", "y", "true", "1", "+", "x", "так", "да", "tak", "ja", "taip", "oui", "si", "ok"}
@@ -157,7 +158,7 @@ def yes_no(value: object) -> bool:
         return True
     if word in _NO or word == "":
         return False
-    raise ValueError(_("Write yes or no, not “%(text)s”.") % {"text": value})
+    raise ValueError(_("write yes or no"))
 
 
 LANGUAGE_NAMES = {
@@ -189,7 +190,7 @@ def languages(text: str) -> list[str]:
             continue
         code = _LANGUAGE.get(word) or (word if word in SPOKEN_LANGUAGE_CODES else None)
         if code is None:
-            raise ValueError(_("We do not know the language “%(text)s”.") % {"text": word})
+            raise ValueError(_("a language we do not know"))
         if code not in codes:
             codes.append(code)
     return codes
@@ -201,7 +202,7 @@ def whole_number(value: object, *, lowest: int = 1) -> int:
     m = re.search(r"\d+", text)
     number = int(m.group()) if m else _NUMBER.get(fold(text.split(" ")[0]) if text else "")
     if number is None or number < lowest:
-        raise ValueError(_("“%(text)s” is not a number we can read.") % {"text": text})
+        raise ValueError(_("not a number we can read"))
     return number
 
 
@@ -215,6 +216,5 @@ def place(text: str) -> tuple[Place, bool]:
     if guess is not None:
         return guess, True
     raise ValueError(
-        _("We could not find “%(name)s”. Check the spelling, or type the nearest larger town.")
-        % {"name": text}
+        _("we could not find this place; check the spelling, or type the nearest larger town")
     )

@@ -41,8 +41,7 @@ class RowError(ValueError):
 
 
 def import_upload(*, actor: Actor, kind: str, name: str, data: bytes) -> ImportJob:
-    if not actor.edits_housing:
-        raise NotAllowed
+    actor.require("import.run")
     if kind not in ImportKind.values:
         raise ServiceError(_("Choose what the file holds."), code="kind")
     try:
@@ -67,8 +66,7 @@ def import_upload(*, actor: Actor, kind: str, name: str, data: bytes) -> ImportJ
 
 
 def _own(actor: Actor, job: ImportJob) -> None:
-    if not actor.edits_housing or job.organization_id != actor.organization.pk:
-        raise NotAllowed
+    actor.require("import.run", job)
 
 
 def import_map(*, actor: Actor, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
@@ -116,24 +114,30 @@ def fingerprint(kind: str, values: dict[str, str]) -> str:
     return hashlib.sha256(f"{kind}\x1e{text}".encode()).hexdigest()
 
 
-def _form_errors(*forms: Any) -> list[str]:
-    messages = []
-    for form in forms:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.append(f"{label}: {error}" if label else str(error))
-    return messages
+# Form fields whose column has another name.
+_FORM_FIELD_COLUMN = {"name": "host_name", "pets_allowed": "pets", "children_allowed": "children"}
 
 
 class _Cells:
-    """One row's values, read by the parsers; each value that cannot be read leaves its
-    message and its field's name behind."""
+    """One row's values, read by the parsers; each value that cannot be read leaves a message
+    naming its column and the problem, and its field's name behind.
 
-    def __init__(self, values: dict[str, str]):
+    Messages are stored with the import's results and written to the rows report, so they
+    never repeat what a cell holds: a phone number, an e-mail or a note about a person."""
+
+    def __init__(self, kind: str, values: dict[str, str]):
+        self.labels = {c.name: str(c.label) for c in COLUMNS[kind]}
         self.values = values
         self.errors: list[str] = []
         self.failed: set[str] = set()
+
+    def about(self, name: str, problem: str) -> str:
+        if name not in self.labels:
+            return problem
+        return _("Column “%(column)s”: %(problem)s") % {
+            "column": self.labels[name],
+            "problem": problem,
+        }
 
     def read(self, name: str, reader: Callable[[str], Any], default: Any = None) -> Any:
         raw = self.values.get(name, "")
@@ -142,13 +146,32 @@ class _Cells:
         try:
             return reader(raw)
         except ValueError as exc:
-            self.errors.append(str(exc))
+            self.errors.append(self.about(name, str(exc)))
             self.failed.add(name)
             return default
 
+    def form_errors(self, *forms: Any) -> None:
+        given = {str(v).strip() for v in self.values.values()}
+        for form in forms:
+            given |= {str(v).strip() for v in form.data.values() if v is not None}
+        given = {v for v in given if len(v) >= 3}
+        for form in forms:
+            for field, errors in form.errors.items():
+                name = _FORM_FIELD_COLUMN.get(field, field)
+                if name not in self.labels and field in form.fields:
+                    prefix = f"{form.fields[field].label}: "
+                else:
+                    prefix = ""
+                for error in errors:
+                    # Django's own messages can quote the value (“Select a valid choice. X
+                    # is not one of…”): such a message is replaced by a general one.
+                    if any(v in error for v in given):
+                        error = _("this value is not valid")
+                    self.errors.append(prefix + self.about(name, error))
+
 
 def _offer_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
-    cells = _Cells(values)
+    cells = _Cells(ImportKind.OFFERS, values)
     read, errors = cells.read, cells.errors
     place = read("city", parse.place)
     phone = read("phone", parse.phone, "")
@@ -175,29 +198,24 @@ def _offer_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
         "notes": values.get("notes", ""),
     }
     if place and place[1]:
-        notes.append(
-            _("“%(text)s” read as %(place)s.") % {"text": values["city"], "place": place[0]}
-        )
+        notes.append(cells.about("city", _("read as %(place)s") % {"place": place[0]}))
     host_form = HostForm({k: v or "" for k, v in host.items()})
     offer_form = OfferForm({k: "" if v is None else v for k, v in offer.items()})
     valid = host_form.is_valid() & offer_form.is_valid()
-    errors += _form_errors(host_form, offer_form)
+    cells.form_errors(host_form, offer_form)
     if errors or not valid:
         raise RowError(errors)
     return {"host": host_form.cleaned_data, "offer": offer_form.offer_data()}
 
 
 def _household_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
-    cells = _Cells(values)
+    cells = _Cells(ImportKind.HOUSEHOLDS, values)
     # `failed`: fields whose own message is already given, so the form's is dropped.
     read, errors, failed = cells.read, cells.errors, cells.failed
     people = read("people", parse.people)
     place = read("arrival_place", parse.place)
     if place and place[1]:
-        notes.append(
-            _("“%(text)s” read as %(place)s.")
-            % {"text": values["arrival_place"], "place": place[0]}
-        )
+        notes.append(cells.about("arrival_place", _("read as %(place)s") % {"place": place[0]}))
     data = {
         "lead_name": values.get("lead_name", ""),
         "phone": read("phone", parse.phone, ""),
@@ -213,9 +231,9 @@ def _household_row(values: dict[str, str], notes: list[str]) -> dict[str, Any]:
     form.is_valid()
     for name in failed & set(form.errors):
         del form.errors[name]
-    errors += _form_errors(form)
+    cells.form_errors(form)
     if people is None and "people" not in failed:
-        errors.append(_("Say how many people, e.g. “2 adults + 1 child”."))
+        errors.append(cells.about("people", _("Say how many people, e.g. “2 adults + 1 child”.")))
     if people is not None and people.adults + people.seniors == 0:
         errors.append(
             _(
@@ -272,8 +290,9 @@ def import_process(job_id: int, commit: bool) -> ImportJob:
         try:
             return _process(job, commit)
         except Exception as exc:
+            # Only the kind of failure: an exception's text can quote a row's values.
             ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+                status=ImportStatus.FAILED, error=type(exc).__name__, finished_at=timezone.now()
             )
             raise
 

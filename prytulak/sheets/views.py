@@ -23,7 +23,7 @@ def _job(actor: Actor, pk: int) -> ImportJob:
     return job
 
 
-@staff_view(lambda a: a.edits_housing)
+@staff_view("import.run")
 def import_upload(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -43,7 +43,7 @@ def import_upload(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     return render(request, "sheets/upload.html", {"form": form, "jobs": jobs})
 
 
-@staff_view(lambda a: a.edits_housing)
+@staff_view("import.run")
 def import_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     job = _job(actor, pk)
     form = MappingForm(request.POST or None, job=job)
@@ -70,7 +70,7 @@ def import_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpRespons
 
 
 @require_POST
-@staff_view(lambda a: a.edits_housing)
+@staff_view("import.run")
 def import_start(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     job = _job(actor, pk)
     try:
@@ -80,7 +80,7 @@ def import_start(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse
     return redirect(job)
 
 
-@staff_view(lambda a: a.edits_housing)
+@staff_view("import.run")
 def import_report(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     """Every row's outcome and messages, to fix the sheet and upload it again."""
     job = _job(actor, pk)

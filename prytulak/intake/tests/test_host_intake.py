@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prytulak.housing.models import Host, HostOffer, OfferStatus
+from prytulak.intake.forms import PublicOfferForm
 
 
 def valid_post(**overrides):
@@ -46,6 +47,36 @@ def test_a_valid_offer_is_saved_as_a_draft_with_the_town_resolved(client, db):
     assert offer.latitude == pytest.approx(52.23, abs=0.05)
     assert offer.languages == ["pl", "uk"]
     assert offer.host.email_confirmed_at is None
+
+
+MARKUP = 'Kraków, <img src=x onerror="window.__pwned=1"><meta http-equiv="refresh" content="0">'
+
+
+def test_a_town_with_markup_after_the_name_is_refused_with_a_clear_error(client, db):
+    response = client.post("/en" + reverse("intake:host")[3:], valid_post(city=MARKUP))
+    assert response.status_code == 200
+    assert "A town name cannot contain “&lt;” or “&gt;”." in response.text
+    assert not HostOffer.objects.exists() and not Host.objects.exists()
+
+
+def test_the_refusal_speaks_the_visitors_language(client, db):
+    response = client.post("/uk/host/", valid_post(city="Варшава <b>"))
+    assert "не може містити" in response.text
+    assert not HostOffer.objects.exists()
+
+
+@pytest.mark.parametrize("city", ["Kraków <b>", "Kraków >", "<Kraków", MARKUP])
+def test_the_offer_form_refuses_angle_brackets_in_the_town(db, city):
+    form = PublicOfferForm(valid_post(city=city))
+    assert not form.is_valid()
+    assert [e.code for e in form.errors.as_data()["city"]] == ["markup"]
+    assert form.place is None
+
+
+def test_a_town_with_its_country_after_a_comma_is_still_fine(db):
+    form = PublicOfferForm(valid_post(city="Kraków, Poland"))
+    assert form.is_valid(), form.errors
+    assert form.offer_data()["city"] == "Kraków, Poland" and form.place.country == "PL"
 
 
 def post_and_send(client, capture, url, data):

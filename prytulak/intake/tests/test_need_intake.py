@@ -63,6 +63,7 @@ def test_a_border_crossing_is_an_arrival_place(client, db):
         ({"women": "40"}, "less than or equal to 30"),
         ({"phone": "call me"}, "Enter a phone number"),
         ({"arrival_place": "Nowhere-on-earth"}, "We could not find"),
+        ({"arrival_place": "Przemyśl <img src=x>"}, "A town name cannot contain"),
         ({"arrival_date": "1999-01-01"}, "Choose a date within a year"),
         ({"arrival_date": "31/31/2024"}, "Enter a valid date"),
         ({"languages": []}, "Choose at least one language."),

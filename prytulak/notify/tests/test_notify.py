@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from prytulak.conftest import make_offer
@@ -194,3 +195,78 @@ def test_without_a_token_nothing_goes_to_telegram(settings, org_a, coordinator_a
     )
     services.proposal_to_host(placement.pk)  # would raise if it tried the real API
     assert len(mail.outbox) == 1
+
+
+def _message(**fields):
+    message = {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "/need"}
+    message.update(fields)
+    return {"update_id": 1, "message": message}
+
+
+def _replies_nested(depth):
+    message = {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "x"}
+    for _ in range(depth):
+        message = {**message, "reply_to_message": message}
+    return {"update_id": 1, "message": message}
+
+
+def _deep_json(depth, opener, closer):
+    return opener * depth + closer * depth
+
+
+ODD_BODIES = {
+    "5,000 nested arrays": _deep_json(5000, "[", "]"),
+    "5,000 nested objects": _deep_json(5000, '{"a":', "}").replace("}", "1}", 1),
+    "an update nested 5,000 deep": '{"update_id": 1, "message": '
+    + _deep_json(5000, '{"reply_to_message": ', "}").replace("}", "{}}", 1)
+    + "}",
+    "not JSON": "hello",
+    "not UTF-8": b"\xff\xfe{",
+    "a list": "[]",
+    "a string": '"update"',
+    "a number": "1",
+    "null": "null",
+    "a message that is a string": json.dumps({"update_id": 1, "message": "hi"}),
+    "an empty message": json.dumps({"update_id": 1, "message": {}}),
+    "a chat that is a string": json.dumps(_message(chat="x")),
+    "text that is a number": json.dumps(_message(text=5)),
+    "text that is a list": json.dumps(_message(text=["/need"])),
+    "a date that is a word": json.dumps(_message(date="yesterday")),
+    "a date far beyond any calendar": json.dumps(_message(date=10**30)),
+    "a date that is infinite": '{"update_id": 1, "message": {"message_id": 1, "date": 1e999, "chat": {"id": 5, "type": "private"}, "text": "x"}}',
+    "a chat id that is a word": json.dumps(_message(chat={"id": "abc", "type": "private"})),
+    "a sender that is a string": json.dumps(_message(**{"from": "me"})),
+    "a language that is a number": json.dumps(
+        _message(**{"from": {"id": 5, "is_bot": False, "first_name": "T", "language_code": 5}})
+    ),
+    "entities missing their fields": json.dumps(_message(entities=[{"type": "bold"}])),
+    "photos nested in lists": json.dumps(_message(photo=[[[[1]]]])),
+    "a callback without a sender": json.dumps(
+        {"update_id": 1, "callback_query": {"id": "1", "from": {"id": 1}, "chat_instance": "x"}}
+    ),
+    "an edited message that is a list": json.dumps({"update_id": 1, "edited_message": [1, 2]}),
+    "a huge payload": json.dumps(_message(text="/need " + "x" * 3_000_000)),
+}
+ODD_BODIES["replies nested 900 deep"] = json.dumps(_replies_nested(900))  # parses; deep for PTB
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(ODD_BODIES))
+def test_odd_updates_with_the_right_secret_are_refused_or_ignored_never_a_500(bot_api, name):
+    body = ODD_BODIES[name]
+    response = Client(raise_request_exception=False).post(
+        "/telegram/webhook/",
+        body,
+        content_type="application/json",
+        HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=SECRET,
+    )
+    assert response.status_code in (200, 400), (name, response.status_code)
+
+
+@pytest.mark.django_db
+def test_a_real_update_with_a_reply_and_its_keyboard_is_not_too_deep(client, bot_api):
+    keyboard = {"inline_keyboard": [[{"text": "Open", "web_app": {"url": "https://x.invalid"}}]]}
+    reply = {**_message(reply_markup=keyboard)["message"], "message_id": 2}
+    response = post(client, _message(reply_to_message=reply, text="/need"))
+    assert response.status_code == 200
+    assert sent(bot_api)[0][0] == 5 and sent(bot_api)[0][1].endswith("/uk/need/")

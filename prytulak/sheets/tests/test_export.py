@@ -11,7 +11,11 @@ from prytulak.conftest import make_household, make_offer
 
 @pytest.mark.django_db
 def test_offer_and_household_exports_neutralise_formulas(client, org_a, coordinator_a):
-    make_offer(org_a, notes='=HYPERLINK("http://evil.example","click")')
+    make_offer(
+        org_a,
+        city='=HYPERLINK("http://evil.example","click")',
+        notes="Marta, the host's daughter, is expecting a baby",
+    )
     household = make_household(org_a)
     household.arrival_place = "@SUM(1+1)"
     household.save()
@@ -19,10 +23,15 @@ def test_offer_and_household_exports_neutralise_formulas(client, org_a, coordina
     text = client.get("/en/staff/offers/?export=csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "Offer"
-    assert rows[1][-1] == '\'=HYPERLINK("http://evil.example","click")'
+    assert rows[1][2] == '\'=HYPERLINK("http://evil.example","click")'
+    # The host's notes are not exported to everyone who can list the pool.
+    assert "Notes" not in rows[0] and "Marta" not in text
     book = load_workbook(io.BytesIO(client.get("/en/staff/offers/?export=xlsx").content))
-    cell = book.active.cell(row=2, column=11)
+    cell = book.active.cell(row=2, column=3)
     assert cell.data_type == "s" and cell.value.startswith("'=")
+    assert not any(
+        "Marta" in str(v) for row in book.active.iter_rows(values_only=True) for v in row
+    )
     households = load_workbook(
         io.BytesIO(client.get("/en/staff/households/?export=xlsx").content)
     ).active

@@ -77,13 +77,13 @@ def when(i):
     return [day.strftime("%d.%m.%Y"), day.isoformat(), day.strftime("%d/%m/%y")][i % 3]
 
 
-BAD = [  # one defect each, and the message that must say so
-    ({"place": "Qwertyville"}, "could not find “Qwertyville”"),
-    ({"phone": "12"}, "“12” is not a phone number"),
+BAD = [  # one defect each, and the message that must say so (naming the column, not the value)
+    ({"place": "Qwertyville"}, "Column “Where they are now”: we could not find this place"),
+    ({"phone": "12"}, "Column “Phone”: not a phone number"),
     ({"people": ""}, "Say how many people"),
     ({"people": "2 дітей"}, "Children without an adult"),
-    ({"date": "вчора"}, "“вчора” is not a date"),
-    ({"name": ""}, "name of the contact person: This field is required"),
+    ({"date": "вчора"}, "Column “Arrival date”: not a date"),
+    ({"name": ""}, "Column “Name of the contact person”: This field is required"),
 ]
 
 
@@ -278,7 +278,9 @@ def test_an_xlsx_of_offers_with_real_dates_and_a_formula(
     assert offers.filter(city="Warsaw").count() == 7
     assert offers.filter(pets_allowed=True).count() == 15
     bad = next(r for r in job.results if r["outcome"] == "rejected")
-    assert any("Atlantis" in m for m in bad["messages"])
+    assert "Column “Town or city”: we could not find this place" in " ".join(bad["messages"])
+    assert "Column “E-mail”: Enter a valid email address." in bad["messages"]
+    assert not any("Atlantis" in m or "not-an-email" in m for m in bad["messages"])
 
 
 @pytest.mark.django_db
@@ -304,7 +306,8 @@ def test_the_pages_map_columns_show_errors_in_the_users_language_and_progress(
     assert 'hx-trigger="every 2s"' in running.content.decode()
     work()
     done = client.get(f"/uk/staff/import/{job.pk}/").content.decode()
-    assert "Не вдалося знайти «Qwertyville»" in done
+    assert "Колонка «Де вони зараз»: не вдалося знайти це місце" in done
+    assert "Qwertyville" not in done
     assert "every 2s" not in done
     report = client.get(f"/uk/staff/import/{job.pk}/rows.csv").content.decode()
     assert "rejected" in report

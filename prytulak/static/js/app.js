@@ -16,7 +16,7 @@ document.addEventListener("change", function (event) {
       if (!list || input.value.trim().length < 2) return;
       var url = input.dataset.placeSuggest + "?format=json&q=" + encodeURIComponent(input.value);
       fetch(url).then(function (r) { return r.json(); }).then(function (data) {
-        list.innerHTML = "";
+        list.replaceChildren();
         data.places.forEach(function (p) {
           var option = document.createElement("option");
           option.value = p.name;

@@ -35,13 +35,41 @@
     layers.addOverlay(tiles, t.osm);
   }
 
-  function clusterIcon(count) {
+  // Text from the server (names typed into public forms among it) only ever becomes text
+  // nodes: Leaflet puts a string into tooltips, popups and icons as HTML, an element as is.
+  function textBlock(lines) {
+    var box = document.createElement("div");
+    lines.forEach(function (line, i) {
+      if (i) box.appendChild(document.createElement("br"));
+      box.appendChild(typeof line === "string" ? document.createTextNode(line) : line);
+    });
+    return box;
+  }
+
+  function clusterIcon(count, label) {
     var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var inner = document.createElement("div");
+    var span = inner.appendChild(document.createElement("span"));
+    span.textContent = label === undefined ? String(count) : label;
     return L.divIcon({
-      html: "<div><span>" + count + "</span></div>",
+      html: inner,
       className: "marker-cluster marker-cluster-" + size,
       iconSize: L.point(40, 40)
     });
+  }
+
+  // A public cell: exact figures add up areas with 3 or more offers; `few` areas hold 1 or 2
+  // each, never said which (see maps/grid.py). Shown as a range, "1–2" for a single one.
+  function cellFigures(c, small) {
+    var offers = c[2], beds = c[3], few = c[4] || 0;
+    if (!few) return { icon: String(offers), offers: String(offers), beds: String(beds), low: offers };
+    var low = offers + few, high = offers + few * (small - 1);
+    return {
+      icon: high < 100 ? low + "–" + high : low + "+",  // a long range would not fit the icon
+      offers: low + "–" + high,
+      beds: beds + few + "+",
+      low: low
+    };
   }
 
   var offers = L.markerClusterGroup({
@@ -65,12 +93,14 @@
   }
 
   function offerPopup(p) {
-    var text = p[3] + " " + t.beds;
+    var lines = [p[3] + " " + t.beds];
     if (el.dataset.offerUrl) {
-      var url = el.dataset.offerUrl.replace("/0/", "/" + p[0] + "/");
-      text += '<br><a href="' + url + '">' + t.open + " #" + p[0] + "</a>";
+      var link = document.createElement("a");
+      link.href = el.dataset.offerUrl.replace("/0/", "/" + encodeURIComponent(p[0]) + "/");
+      link.textContent = t.open + " #" + p[0];
+      lines.push(link);
     }
-    return text;
+    return textBlock(lines);
   }
 
   var request = 0;
@@ -93,13 +123,15 @@
           }));
         } else {
           data.cells.forEach(function (c) {
-            L.marker([c[0], c[1]], { icon: clusterIcon(c[2]) })
-              .bindTooltip(c[2] + " " + t.offerCount + ", " + c[3] + " " + t.beds)
+            var f = cellFigures(c, data.small || 3);
+            L.marker([c[0], c[1]], { icon: clusterIcon(f.low, f.icon) })
+              .bindTooltip(textBlock([f.offers + " " + t.offerCount + ", " + f.beds + " " + t.beds]))
               .addTo(cells);
           });
         }
         summary.textContent = data.summary;
         el.dataset.offers = data.offers;
+        el.dataset.few = data.few || 0;
         el.dataset.kind = data.kind;
         el.dataset.state = "ready";
       })
@@ -113,7 +145,7 @@
       data.points.forEach(function (p) {
         L.circleMarker([p[0], p[1]], {
           radius: 6 + Math.min(14, Math.sqrt(p[2])), className: "household-point"
-        }).bindTooltip(p[2] + " " + t.waiting).addTo(households);
+        }).bindTooltip(textBlock([p[2] + " " + t.waiting])).addTo(households);
       });
     });
   }
@@ -126,7 +158,7 @@
       if (c.trips) text += "; " + c.trips + " " + t.planned;
       L.marker([c.lat, c.lon], {
         icon: L.divIcon({ className: "crossing-pin status-" + c.status, iconSize: L.point(12, 12) })
-      }).bindTooltip(text).addTo(crossings);
+      }).bindTooltip(textBlock([text])).addTo(crossings);
     });
   });
 
@@ -136,7 +168,7 @@
     data.services.forEach(function (p) {
       L.marker([p.lat, p.lon], {
         icon: L.divIcon({ className: "service-pin kind-" + p.kind, iconSize: L.point(12, 12) })
-      }).bindTooltip(p.name + " — " + p.kind_label + ", " + p.city).addTo(services);
+      }).bindTooltip(textBlock([p.name + " — " + p.kind_label + ", " + p.city])).addTo(services);
     });
   });
 
@@ -145,7 +177,8 @@
     layers.addOverlay(trips, t.trips);
     getJSON(el.dataset.tripsUrl).then(function (data) {
       data.trips.forEach(function (trip) {
-        L.polyline(trip.route, { className: "trip-line" }).bindTooltip(trip.label).addTo(trips);
+        L.polyline(trip.route, { className: "trip-line" })
+          .bindTooltip(textBlock([trip.label])).addTo(trips);
       });
       el.dataset.trips = data.trips.length;
     });
@@ -159,7 +192,7 @@
       var route = L.polyline(points, { className: "route-line" }).addTo(map);
       data.stops.forEach(function (s) {
         L.circleMarker([s.lat, s.lon], { radius: 6, className: "route-stop" })
-          .bindTooltip(s.name, { permanent: true }).addTo(map);
+          .bindTooltip(textBlock([s.name]), { permanent: true }).addTo(map);
       });
       el.dataset.route = "drawn";
       layers.addOverlay(route, t.route);

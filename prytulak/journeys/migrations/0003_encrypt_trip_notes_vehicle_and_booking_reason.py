@@ -1,0 +1,53 @@
+import encrypted_fields.fields
+from django.db import migrations
+
+
+TO_ENCRYPT = {
+    "Trip": ["notes", "vehicle"],
+    "Booking": ["reason"],
+}
+
+
+def encrypt_existing(apps, schema_editor):
+    """Rows written before this migration hold plain text: write each value again through
+    the encrypted field (a read falls back to plain text), in batches of primary keys."""
+    for model_name, fields in TO_ENCRYPT.items():
+        model = apps.get_model("journeys", model_name)
+        pk = model._meta.pk.attname
+        last = None
+        while True:
+            batch = model._default_manager.order_by(pk)
+            if last is not None:
+                batch = batch.filter(**{f"{pk}__gt": last})
+            rows = list(batch.values_list(pk, *fields)[:500])
+            if not rows:
+                break
+            last = rows[-1][0]
+            for key, *values in rows:
+                model._default_manager.filter(**{pk: key}).update(**dict(zip(fields, values)))
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('journeys', '0002_border_crossings_from_data'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='booking',
+            name='reason',
+            field=encrypted_fields.fields.EncryptedCharField(blank=True, max_length=300, null=True, verbose_name='reason'),
+        ),
+        migrations.AlterField(
+            model_name='trip',
+            name='notes',
+            field=encrypted_fields.fields.EncryptedTextField(blank=True, null=True, verbose_name='notes'),
+        ),
+        migrations.AlterField(
+            model_name='trip',
+            name='vehicle',
+            field=encrypted_fields.fields.EncryptedCharField(help_text='Make, colour, plate.', max_length=120, null=True, verbose_name='vehicle'),
+        ),
+        migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
+    ]
