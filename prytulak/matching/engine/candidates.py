@@ -114,7 +114,9 @@ def _near(tree, points, chord, n_offers, households, k):
     return parts_h, parts_o, parts_d, radius
 
 
-def candidate_edges(h: Households, o: Offers, policy: Policy, k: np.ndarray | None = None) -> Edges:
+def candidate_edges(
+    h: Households, o: Offers, policy: Policy, k: np.ndarray | None = None, pools: bool = True
+) -> Edges:
     """The `k` (per household; default `policy.candidates`) nearest offers within reach that
     pass the hard rules. Households sharing one target point with many others also get a
     stratified share of the point's nearest offers (as many as the crowd needs), so that they
@@ -127,24 +129,42 @@ def candidate_edges(h: Households, o: Offers, policy: Policy, k: np.ndarray | No
     chord = km_to_chord(policy.max_km)
     kk = np.full(n, policy.candidates, np.int64) if k is None else np.asarray(k, np.int64)
     kk = np.clip(kk, 1, m)
-    parts_h, parts_o, parts_d = [], [], []
+    kk = kk.copy()
+    parts_h: list[np.ndarray] = [np.zeros(0, np.int32)]
+    parts_o: list[np.ndarray] = [np.zeros(0, np.int32)]
+    parts_d: list[np.ndarray] = [np.zeros(0)]
     radius = np.full(n, np.inf)
-    for size in np.unique(kk).tolist():
+    crowd = crowds(h, CROWD) if pools else np.full(n, -1, np.int64)
+    # Households in a crowd get their pool's share instead of the k nearest (the same for all).
+    kk[crowd >= 0] = 0
+    for size in np.unique(kk[kk > 0]).tolist():
         who = np.flatnonzero(kk == size)
         ph, po, pd, r = _near(tree, points, chord, m, who, int(size))
         parts_h += ph
         parts_o += po
         parts_d += pd
         radius[who] = r
-    nearby = np.zeros(n, bool)
-    nearby[np.concatenate(parts_h)] = True
-    crowd = crowds(h, CROWD)
-    for label in range(int(crowd.max()) + 1 if n else 0):
-        ph, po, pd = _crowd_share(h, tree, chord, m, np.flatnonzero(crowd == label), policy)
+    # A shared language is worth more than the nearest few km (w_language against the
+    # distance term): the nearest offers speaking each language a household speaks, too.
+    lonely = np.flatnonzero(kk > 0)
+    for ph, po, pd in _speakers(h, o, points, chord, lonely, policy):
         parts_h.append(ph)
         parts_o.append(po)
         parts_d.append(pd)
+    for label in range(int(crowd.max()) + 1 if n else 0):
+        who = np.flatnonzero(crowd == label)
+        ph, po, pd = _crowd_share(h, o, tree, chord, who, policy)
+        parts_h.append(ph)
+        parts_o.append(po)
+        parts_d.append(pd)
+        # Their radius: the pools skip offers, so nothing is known to have been seen.
+        radius[who] = 0.0
     hi, oi, dd = np.concatenate(parts_h), np.concatenate(parts_o), np.concatenate(parts_d)
+    nearby = np.zeros(n, bool)
+    nearby[hi] = True
+    if (crowd >= 0).any():  # a crowd whose pools are empty may still have offers nearby
+        d1, _i1 = tree.query(points[crowd >= 0], k=1, distance_upper_bound=chord)
+        nearby[crowd >= 0] |= np.isfinite(np.asarray(d1).ravel())
     ok = feasible(h, o, hi, oi, policy)
     hi, oi, dd = hi[ok], oi[ok], dd[ok]
     # One edge per pair, sorted by household then distance.
@@ -156,27 +176,91 @@ def candidate_edges(h: Households, o: Offers, policy: Policy, k: np.ndarray | No
     return Edges(hi, oi, chord_to_km(dd).astype(np.float32), nearby, radius, crowd)
 
 
-def _crowd_share(h, tree, chord, m, who, policy):
-    """Households at one shared point: the point's nearest offers, enough for all of them
-    (four per household), dealt out so that each household sees a spread of them."""
-    want = int(min(m, 4 * len(who) + policy.candidates))
-    point = unit_vectors(h.lat[who[:1]], h.lon[who[:1]])
-    dist, idx = _query(tree, point, want, chord)
-    found = idx[0] < m
-    dist, idx = dist[0][found], idx[0][found]
-    if idx.size == 0:
-        empty = np.zeros(0, np.int32)
-        return empty, empty, np.zeros(0)
-    share = min(policy.candidates, idx.size)
-    stride = max(1, idx.size // share)
-    # Household j sees ranks j mod stride, + stride, + 2·stride, …
-    ranks = (np.arange(len(who))[:, None] % stride) + stride * np.arange(share)[None, :]
-    ranks = np.minimum(ranks, idx.size - 1)
+SPEAKERS = 8  # nearest offers per language a household speaks, beyond the k nearest
+
+
+def _speakers(h, o, points, chord, who, policy):
+    """Per language bit: the SPEAKERS nearest offers whose hosts speak it, for the households
+    `who` speaking it."""
+    m = len(o)
+    for bit in range(32):
+        mask = np.uint32(1 << bit)
+        hosts = np.flatnonzero(o.languages & mask)
+        guests = who[(h.languages[who] & mask) != 0]
+        if hosts.size == 0 or guests.size == 0 or hosts.size == m:
+            continue
+        tree = cKDTree(unit_vectors(o.lat[hosts], o.lon[hosts]))
+        ph, po, pd, _r = _near(tree, points, chord, hosts.size, guests, min(SPEAKERS, hosts.size))
+        for a, b, c in zip(ph, po, pd, strict=True):
+            yield a, hosts[b].astype(np.int32), c
+
+
+def needs(h: Households) -> np.ndarray:
+    """Household kind as bits: pets, children, step-free, vulnerable."""
     return (
-        np.repeat(who.astype(np.int32), share),
-        idx[ranks].ravel().astype(np.int32),
-        dist[ranks].ravel(),
+        (h.pets > 0).astype(np.int64)
+        | (h.children.astype(np.int64) << 1)
+        | (h.step_free.astype(np.int64) << 2)
+        | (h.vulnerable.astype(np.int64) << 3)
     )
+
+
+def gives(o: Offers, policy: Policy) -> np.ndarray:
+    """Offer kind as the same bits: what it allows."""
+    guarded = o.verification >= policy.vulnerable_min_verification
+    if policy.no_single_male_host_for_vulnerable:
+        guarded &= ~o.single_male_host
+    return (
+        o.pets.astype(np.int64)
+        | (o.children.astype(np.int64) << 1)
+        | (o.step_free.astype(np.int64) << 2)
+        | (guarded.astype(np.int64) << 3)
+    )
+
+
+POOL = 3  # a crowd's pool holds this many feasible offers per household of each kind
+BIGGEST = 7  # sizes above this share one kind (the beds rule still checks each pair)
+
+
+def _crowd_share(h, o, tree, chord, who, policy):
+    """Households at one shared point (a border crossing): per kind of household (rules it
+    needs, size), a pool of the point's nearest offers of a kind it may use, POOL times as many
+    as households of that kind, dealt out at a stride so that household j sees k offers spread
+    over the pool and each pool offer is seen by about k / POOL households: a sparse,
+    random-like bipartite graph, which has near-perfect matchings. Without pools every one
+    of them would see the same k nearest offers and most would starve."""
+    point = unit_vectors(h.lat[who[:1]], h.lon[who[:1]])[0]
+    near = np.asarray(tree.query_ball_point(point, chord), dtype=np.int64)
+    empty = np.zeros(0, np.int32)
+    if near.size == 0:
+        return empty, empty, np.zeros(0)
+    dist = np.linalg.norm(unit_vectors(o.lat[near], o.lon[near]) - point, axis=1)
+    order = np.argsort(dist, kind="stable")
+    near, dist = near[order], dist[order]
+    offered, beds = gives(o, policy)[near], o.beds[near]
+    size = np.minimum(h.size[who], BIGGEST)
+    kind = needs(h)[who] * 16 + size
+    parts_h, parts_o, parts_d = [], [], []
+    for k in np.unique(kind).tolist():
+        members = who[kind == k]
+        need, s = k // 16, k % 16
+        usable = np.flatnonzero(((offered & need) == need) & (beds >= s))
+        pool = usable[: POOL * len(members) + policy.candidates]
+        if pool.size == 0:
+            continue
+        share = min(policy.candidates, pool.size)
+        stride = max(1, pool.size // share)
+        # Household j sees ranks j mod stride, + stride, + 2·stride, … (rotated by j // stride
+        # so that the households sharing a residue do not all see the same ranks).
+        j = np.arange(len(members))[:, None]
+        ranks = j % stride + stride * ((np.arange(share)[None, :] + j // stride) % share)
+        ranks = np.minimum(ranks, pool.size - 1)
+        parts_h.append(np.repeat(members.astype(np.int32), share))
+        parts_o.append(near[pool[ranks]].ravel().astype(np.int32))
+        parts_d.append(dist[pool[ranks]].ravel())
+    if not parts_h:
+        return empty, empty, np.zeros(0)
+    return np.concatenate(parts_h), np.concatenate(parts_o), np.concatenate(parts_d)
 
 
 def merge_edges(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .candidates import Edges, chord_to_km, km_to_chord, unit_vectors
+from .candidates import Edges, chord_to_km, gives, km_to_chord, needs, unit_vectors
 from .data import Households, Offers, Policy
 from .scoring import urgency
 
@@ -38,6 +38,57 @@ def price_of_edges(h: Households, o: Offers, e: Edges, price: np.ndarray) -> np.
 def capacity(o: Offers) -> np.ndarray:
     """What a price is paid on: one slot in a private home, each bed in a collective centre."""
     return np.where(o.max_households == 1, 1, o.beds).astype(np.float64)
+
+
+def assignment_prices(
+    h: Households,
+    o: Offers,
+    e: Edges,
+    values: np.ndarray,
+    assigned: np.ndarray,
+    iterations: int = 30,
+) -> np.ndarray:
+    """Prices read off an assignment, no LP: each household's share u is the best it could
+    get elsewhere at current prices (0 at least); an offer's price is what its household's
+    value leaves after that share (private home: per slot; collective centre: the least per
+    bed among its households); free offers cost 0. Starting from "the whole value", these
+    rounds only lower prices (Bellman-Ford on the assignment's exchange graph): for an optimal
+    assignment they end at the smallest prices that support it, so the bound is tight where
+    the assignment is optimal and loose only by what could still be gained."""
+    from .solver import assigned_edges
+
+    n, m = len(h), len(o)
+    price = np.zeros(m)
+    placed, pos = assigned_edges(e, assigned, m)
+    if placed.size == 0:
+        return price
+    off = assigned[placed]
+    single = o.max_households[off] == 1
+    own = values[pos]
+    size = h.size[placed].astype(np.float64)
+    beds, slots = _room(h, o, assigned)
+    # A centre with room left takes more households at no cost: price 0 there.
+    full = np.where(o.max_households == 1, True, (beds <= 0) | (slots <= 0))
+    u = np.zeros(n)
+    for _ in range(iterations):
+        per = np.where(single, own - u[placed], (own - u[placed]) / size)
+        new = np.full(m, np.inf)
+        np.minimum.at(new, off, per)
+        new = np.where(np.isfinite(new) & full, np.maximum(new, 0.0), 0.0)
+        if np.allclose(new, price, rtol=0, atol=1e-9) and _ > 0:
+            break
+        price = new
+        reduced = values - price_of_edges(h, o, e, price)
+        best, _pos = _best_per_household(n, e, reduced)
+        u = np.maximum(best, 0.0)
+    return price
+
+
+def _room(h: Households, o: Offers, assigned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    placed = assigned >= 0
+    beds = o.beds - np.bincount(assigned[placed], weights=h.size[placed], minlength=len(o))
+    slots = o.max_households - np.bincount(assigned[placed], minlength=len(o))
+    return beds, slots
 
 
 def _best_per_household(n: int, e: Edges, reduced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -99,29 +150,6 @@ def dual_prices(
     return best_price
 
 
-def _needs(h: Households) -> np.ndarray:
-    """Household kind as bits: pets, children, step-free, vulnerable."""
-    return (
-        (h.pets > 0).astype(np.int64)
-        | (h.children.astype(np.int64) << 1)
-        | (h.step_free.astype(np.int64) << 2)
-        | (h.vulnerable.astype(np.int64) << 3)
-    )
-
-
-def _gives(o: Offers, policy: Policy) -> np.ndarray:
-    """Offer kind as the same bits: what it allows."""
-    guarded = o.verification >= policy.vulnerable_min_verification
-    if policy.no_single_male_host_for_vulnerable:
-        guarded &= ~o.single_male_host
-    return (
-        o.pets.astype(np.int64)
-        | (o.children.astype(np.int64) << 1)
-        | (o.step_free.astype(np.int64) << 2)
-        | (guarded.astype(np.int64) << 3)
-    )
-
-
 SIZE_STEPS = (1, 3, 5)  # households of at least this size need offers with at least these beds
 PRICE_STEPS = 24  # price bands for the offers with a price
 
@@ -135,48 +163,119 @@ def _nearest(points: np.ndarray, where: np.ndarray, o: Offers, chord: float) -> 
     return np.where(np.isfinite(dist), chord_to_km(np.minimum(dist, 2.0)), np.inf)
 
 
-def _unseen(h, o, policy: Policy, price, radius, who, u) -> np.ndarray:
-    """For households `who`, an upper bound on the reduced value of any offer farther than
-    their radius. Free offers: by kind (rules the household needs, beds, a shared language),
-    the nearest one; priced offers: by price band, the nearest one at the band's lowest price.
-    Dates are relaxed (a stay counts as fully covered)."""
-    out = np.full(len(who), -np.inf)
-    if who.size == 0 or len(o) == 0:
-        return out
+def _unseen(h, o, policy: Policy, price, who, u):
+    """For households `who`, a function of a radius r (per household) bounding the reduced
+    value of any offer farther than r. Free offers: by kind (rules the household needs, beds,
+    a language it speaks), the nearest one; priced offers: by price band, the nearest one at
+    the band's lowest price. Dates are relaxed (a stay counts as fully covered). The nearest
+    distances are found once; the bound is then cheap for any radius."""
     chord = km_to_chord(policy.max_km)
     points = unit_vectors(h.lat[who], h.lon[who])
     su = (h.size * u)[who]
-    r = radius[who]
     top = 1 + policy.w_duration
-
-    def value(d: np.ndarray, language: bool, rows=slice(None)) -> np.ndarray:
-        near = np.exp(-np.maximum(r[rows], d) / policy.distance_scale_km)
-        v = su[rows] * (top + policy.w_distance * near + (policy.w_language if language else 0))
-        return np.where(np.isfinite(d), v, -np.inf)
-
-    gives = _gives(o, policy)
+    offered = gives(o, policy)
     free = price <= 0
     step = np.searchsorted(SIZE_STEPS, h.size[who], side="right") - 1
-    key = (_needs(h)[who] * 8 + step) * (1 << 32) + h.languages[who].astype(np.int64)
-    kinds, kind_of = np.unique(key, return_inverse=True)
-    kind_of = kind_of.ravel()
-    for t, k in enumerate(kinds.tolist()):
-        lang, rest = np.uint32(k & 0xFFFFFFFF), k >> 32
-        need, beds = rest // 8, SIZE_STEPS[rest % 8]
-        rows = np.flatnonzero(kind_of == t)
-        usable = free & ((gives & need) == need) & (o.beds >= beds)
-        shares = usable & ((o.languages & lang) != 0)
-        d_all = _nearest(points[rows], np.flatnonzero(usable), o, chord)
-        d_lang = _nearest(points[rows], np.flatnonzero(shares), o, chord)
-        out[rows] = np.maximum(value(d_all, False, rows), value(d_lang, True, rows))
+    kind = needs(h)[who] * 8 + step
+    d_all = np.full(len(who), np.inf)
+    d_lang = np.full(len(who), np.inf)
+    langs = h.languages[who]
+    for k in np.unique(kind).tolist():
+        need, beds = k // 8, SIZE_STEPS[k % 8]
+        rows = np.flatnonzero(kind == k)
+        usable = free & ((offered & need) == need) & (o.beds >= beds)
+        d_all[rows] = _nearest(points[rows], np.flatnonzero(usable), o, chord)
+        for bit in range(32):  # a shared language: the nearest offer speaking any of theirs
+            speaks = rows[(langs[rows] >> np.uint32(bit)) & 1 == 1]
+            if speaks.size:
+                shares = usable & ((o.languages >> np.uint32(bit)) & 1 == 1)
+                near = _nearest(points[speaks], np.flatnonzero(shares), o, chord)
+                d_lang[speaks] = np.minimum(d_lang[speaks], near)
+    bands: list[tuple[float, np.ndarray]] = []
     positive = np.sort(price[~free])
     if positive.size:
         cuts = np.unique(np.quantile(positive, np.linspace(0, 1, PRICE_STEPS + 1)[:-1]))
         band = np.searchsorted(cuts, price, side="right") - 1
         for b, low in enumerate(cuts.tolist()):
             d = _nearest(points, np.flatnonzero(~free & (band == b)), o, chord)
-            out = np.maximum(out, value(d, True) - low)
-    return out
+            bands.append((low, d.astype(np.float32)))
+
+    def beyond(r: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        def value(d: np.ndarray, language: bool) -> np.ndarray:
+            near = np.exp(-np.maximum(r, d) / policy.distance_scale_km)
+            v = su[rows] * (top + policy.w_distance * near + (policy.w_language if language else 0))
+            return np.where(np.isfinite(d), v, -np.inf)
+
+        out = np.maximum(value(d_all[rows], False), value(d_lang[rows], True))
+        for low, d in bands:
+            out = np.maximum(out, value(d[rows].astype(np.float64), True) - low)
+        return np.where(np.isfinite(r), out, -np.inf)  # infinite radius: everything was seen
+
+    return beyond
+
+
+SCAN = 32  # offers looked at first per household when certifying; grows ×4 where needed
+SCAN_MAX = 2048
+SCAN_PAIRS = 4_000_000  # pairs per block, for bounded memory
+
+
+def _scan(h, o, policy: Policy, price, who, u) -> np.ndarray:
+    """Households not in a crowd: the exact best reduced value over their nearest offers
+    (every rule, dates included), looking farther (×4) while the bound beyond what was seen
+    could still beat it; the rest of the way bounded by `_unseen`."""
+    from .scoring import edge_values
+
+    out = np.full(len(who), -np.inf)
+    column = np.full(len(who), -1, np.int64)
+    if who.size == 0 or len(o) == 0:
+        return out, column
+    beyond = _unseen(h, o, policy, price, who, u)
+    tree = cKDTree(unit_vectors(o.lat, o.lon))
+    chord = km_to_chord(policy.max_km)
+    m = len(o)
+    todo = np.arange(len(who))
+    k = SCAN
+    while todo.size:
+        k = min(k, m)
+        step = max(1, SCAN_PAIRS // k)
+        still = []
+        for a in range(0, todo.size, step):
+            rows = todo[a : a + step]
+            hh = who[rows]
+            dist, idx = tree.query(
+                unit_vectors(h.lat[hh], h.lon[hh]), k=k, distance_upper_bound=chord, workers=-1
+            )
+            dist, idx = dist.reshape(len(rows), k), idx.reshape(len(rows), k)
+            valid = idx.ravel() < m
+            hi = np.repeat(hh, k)[valid]
+            oi = idx.ravel()[valid]
+            km = chord_to_km(dist.ravel()[valid])
+            from .candidates import feasible
+
+            ok = feasible(h, o, hi, oi, policy)
+            e = Edges(hi[ok].astype(np.int32), oi[ok].astype(np.int32), km[ok].astype(np.float32),
+                      np.ones(len(h), bool))  # fmt: skip
+            red = edge_values(h, o, e, policy) - price_of_edges(h, o, e, price)
+            # per household (rows are in household order within the block), the best edge
+            order = np.lexsort((-red, e.household))
+            first = order[np.r_[True, np.diff(e.household[order]) != 0]] if len(e) else order
+            best = np.full(len(h), -np.inf)
+            arg = np.full(len(h), -1, np.int64)
+            best[e.household[first]] = red[first]
+            arg[e.household[first]] = e.offer[first]
+            better = best[hh] > out[rows]
+            column[rows[better]] = arg[hh][better]
+            best = np.maximum(best[hh], out[rows])
+            r = np.where(idx[:, -1] < m, chord_to_km(dist[:, -1]), np.inf)
+            if k >= m:
+                r[:] = np.inf
+            rest = beyond(r, rows)
+            done = (rest <= best) | (k >= SCAN_MAX) | (k >= m)
+            out[rows] = np.where(done, np.maximum(best, rest), best)
+            still.append(rows[~done])
+        todo = np.concatenate(still) if still else todo[:0]
+        k *= 4
+    return out, column
 
 
 def _crowd_scan(h, o, policy, price, crowd, u):
@@ -189,9 +288,9 @@ def _crowd_scan(h, o, policy, price, crowd, u):
         return out, column
     tree = cKDTree(unit_vectors(o.lat, o.lon))
     chord = km_to_chord(policy.max_km)
-    gives = _gives(o, policy)
+    offered = gives(o, policy)
     single = o.max_households == 1
-    needs = _needs(h)
+    wants = needs(h)
     for label in range(int(crowd.max()) + 1):
         who = np.flatnonzero(crowd == label)
         p = unit_vectors(h.lat[who[:1]], h.lon[who[:1]])
@@ -201,13 +300,13 @@ def _crowd_scan(h, o, policy, price, crowd, u):
         chordd = np.linalg.norm(unit_vectors(o.lat[near], o.lon[near]) - p[0], axis=1)
         km = 2 * 6371.0088 * np.arcsin(np.clip(chordd / 2, 0, 1))
         base = 1 + policy.w_distance * np.exp(-km / policy.distance_scale_km) + policy.w_duration
-        key = (needs[who] * (1 << 32) + h.languages[who].astype(np.int64)) * 1024 + h.size[who]
+        key = (wants[who] * (1 << 32) + h.languages[who].astype(np.int64)) * 1024 + h.size[who]
         kinds, kind_of = np.unique(key, return_inverse=True)
         kind_of = kind_of.ravel()
         for t, k in enumerate(kinds.tolist()):
             s, rest = k % 1024, k // 1024
             need, lang = rest >> 32, np.uint32(rest & 0xFFFFFFFF)
-            ok = ((gives[near] & need) == need) & (o.beds[near] >= s)
+            ok = ((offered[near] & need) == need) & (o.beds[near] >= s)
             if not ok.any():
                 continue
             cand = near[ok]
@@ -249,7 +348,7 @@ def certify(
     radius = np.zeros(n) if e.radius is None else e.radius  # unknown radius: assume nothing seen
     lonely = ~in_crowd & np.isfinite(radius)
     if lonely.any():
-        unseen[lonely] = _unseen(h, o, policy, price, radius, np.flatnonzero(lonely), u)
+        unseen[lonely], column[lonely] = _scan(h, o, policy, price, np.flatnonzero(lonely), u)
     top = np.maximum(np.maximum(seen, 0), np.maximum(crowd_best, unseen))
     bound = float(top.sum() + price @ capacity(o))
     return bound, top - np.maximum(seen, 0), column
