@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .candidates import Edges, chord_to_km, feasible, km_to_chord, unit_vectors
+from .candidates import Edges, chord_to_km, feasible, gives, km_to_chord, needs, unit_vectors
 from .data import UNMATCHED_REASONS, Households, Offers, Policy
 from .scoring import edge_values
 
@@ -48,12 +48,53 @@ def _free_near(h, o, policy, who, beds, slots, k):
     return hi, oi, chord_to_km(dist.ravel()[keep]), free
 
 
+FILL_PAIRS = 2_000_000  # (household, offer) pairs per query block, for bounded memory
+
+
+def _usable_free_near(h, o, policy, who, beds, slots, k):
+    """Pairs (household, free offer) that pass every rule: among the k nearest offers with
+    room within reach of a kind the household may use (pets, children, step-free,
+    safeguarding), the LOOK nearest whose dates and beds left fit. Memory stays bounded."""
+    free = (beds > 0) & (slots > 0)
+    offered = gives(o, policy)
+    wants = needs(h)[who]
+    chord = km_to_chord(policy.max_km)
+    parts_h, parts_o, parts_d = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    for need in np.unique(wants).tolist():
+        rows = who[wants == need]
+        usable = np.flatnonzero(free & ((offered & need) == need))
+        if usable.size == 0:
+            continue
+        tree = cKDTree(unit_vectors(o.lat[usable], o.lon[usable]))
+        kk = min(k, usable.size)
+        step = max(1, FILL_PAIRS // kk)
+        for a in range(0, rows.size, step):
+            chunk = rows[a : a + step]
+            dist, idx = tree.query(
+                unit_vectors(h.lat[chunk], h.lon[chunk]), k=kk, distance_upper_bound=chord
+            )
+            dist, idx = dist.reshape(len(chunk), kk), idx.reshape(len(chunk), kk)
+            keep = np.flatnonzero(idx.ravel() < usable.size)
+            hi, oi = np.repeat(chunk, kk)[keep], usable[idx.ravel()[keep]]
+            ok = feasible(h, o, hi, oi, policy) & (h.size[hi] <= beds[oi])
+            hi, oi, dd = hi[ok], oi[ok], dist.ravel()[keep][ok]
+            # the LOOK nearest that fit, per household (pairs come sorted by distance)
+            first = np.r_[0, np.flatnonzero(np.diff(hi)) + 1]
+            rank = np.arange(hi.size) - np.repeat(first, np.diff(np.r_[first, hi.size]))
+            near = rank < LOOK
+            parts_h.append(hi[near])
+            parts_o.append(oi[near])
+            parts_d.append(chord_to_km(dd[near]))
+    return np.concatenate(parts_h), np.concatenate(parts_o), np.concatenate(parts_d)
+
+
 def fill_free(
     h: Households, o: Offers, policy: Policy, assigned: np.ndarray, rounds: int = 4
 ) -> tuple[np.ndarray, Edges]:
     """Place unplaced households in free offers that pass every rule (households propose in
-    order of value, offers keep the best value per bed). Returns the assignment and the new
-    edges used, so their values can be looked up."""
+    order of value, offers keep the best value per bed). Each round looks 8 times farther down
+    the list of free offers of a kind the household may use, for those still unplaced. Returns
+    the assignment and the new edges used, so their values can be looked up."""
     from .solver import deferred_acceptance
 
     assigned = assigned.copy()
@@ -61,14 +102,12 @@ def fill_free(
     k = LOOK
     for _ in range(rounds):
         who = np.flatnonzero(assigned < 0)
+        if who.size == 0:
+            break
         beds, slots = room_left(h, o, assigned)
-        hi, oi, km, free = _free_near(h, o, policy, who, beds, slots, k)
-        ok = feasible(h, o, hi, oi, policy) & (h.size[hi] <= beds[oi])
-        hi, oi, km = hi[ok], oi[ok], km[ok]
+        hi, oi, km = _usable_free_near(h, o, policy, who, beds, slots, k)
+        k *= 8
         if hi.size == 0:
-            if k >= free.size:
-                break
-            k *= 8
             continue
         order = np.argsort(hi, kind="stable")
         e = Edges(hi[order].astype(np.int32), oi[order].astype(np.int32),
@@ -81,7 +120,6 @@ def fill_free(
         new_h.append(placed)
         new_o.append(got[placed])
         new_km.append(km_between(h, o, placed, got[placed]))
-        k *= 8
     if not new_h:
         empty = np.zeros(0, np.int32)
         return assigned, Edges(empty, empty, np.zeros(0, np.float32), np.ones(len(h), bool))
