@@ -113,7 +113,7 @@ def _solve_and_fill(h, o, policy: Policy, e: Edges):
     return e, values, assigned, total_value(h, o, e, values, assigned)
 
 
-PRICE_ROUNDS = 3  # rounds of pricing; each adds the pairs the bound found to the priced graph
+PRICE_ROUNDS = 2  # rounds of pricing; each adds the pairs the bound found to the priced graph
 PRICE_STEPS = 40  # subgradient steps per round
 
 

@@ -215,7 +215,7 @@ def _unseen(h, o, policy: Policy, price, who, u):
 
 
 SCAN = 32  # offers looked at first per household when certifying; grows ×4 where needed
-SCAN_MAX = 2048
+SCAN_MAX = 512
 SCAN_PAIRS = 4_000_000  # pairs per block, for bounded memory
 
 

@@ -54,15 +54,17 @@ FILL_PAIRS = 2_000_000  # (household, offer) pairs per query block, for bounded 
 def _usable_free_near(h, o, policy, who, beds, slots, k):
     """Pairs (household, free offer) that pass every rule: among the k nearest offers with
     room within reach of a kind the household may use (pets, children, step-free,
-    safeguarding), the LOOK nearest whose dates and beds left fit. Memory stays bounded."""
+    safeguarding, beds left), the LOOK nearest whose dates fit. Memory stays bounded."""
     free = (beds > 0) & (slots > 0)
     offered = gives(o, policy)
-    wants = needs(h)[who]
+    # kind: the rules a household needs and its size (larger ones share the top size)
+    wants = needs(h)[who] * 16 + np.minimum(h.size[who], 15)
     chord = km_to_chord(policy.max_km)
     parts_h, parts_o, parts_d = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
-    for need in np.unique(wants).tolist():
-        rows = who[wants == need]
-        usable = np.flatnonzero(free & ((offered & need) == need))
+    for kind in np.unique(wants).tolist():
+        need, size = kind // 16, kind % 16
+        rows = who[wants == kind]
+        usable = np.flatnonzero(free & ((offered & need) == need) & (beds >= size))
         if usable.size == 0:
             continue
         tree = cKDTree(unit_vectors(o.lat[usable], o.lon[usable]))
