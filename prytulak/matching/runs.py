@@ -181,9 +181,14 @@ def _language_mask(codes: list[str]) -> int:
     return mask
 
 
+def _arrays(cls: Any, **columns: Any) -> Any:
+    return cls(**{name: np.asarray(values) for name, values in columns.items()})
+
+
 def households_to_arrays(rows: list[dict[str, Any]], today: datetime.date) -> Households:
     targets = [_target(r) for r in rows]
-    return Households(
+    return _arrays(
+        Households,
         size=[max(r["people"], 1) for r in rows],
         children=[r["minors"] > 0 for r in rows],
         single_woman=[r["adults"] == 1 and r["women"] == 1 for r in rows],
@@ -209,7 +214,8 @@ def room(row: dict[str, Any]) -> tuple[int, int]:
 
 
 def offers_to_arrays(rows: list[dict[str, Any]]) -> Offers:
-    return Offers(
+    return _arrays(
+        Offers,
         beds=[r["beds_left"] for r in rows],
         max_households=[r["slots_left"] for r in rows],
         lat=[r["latitude"] for r in rows],

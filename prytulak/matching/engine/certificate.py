@@ -219,10 +219,11 @@ SCAN_MAX = 512
 SCAN_PAIRS = 4_000_000  # pairs per block, for bounded memory
 
 
-def _scan(h, o, policy: Policy, price, who, u) -> np.ndarray:
+def _scan(h, o, policy: Policy, price, who, u) -> tuple[np.ndarray, np.ndarray]:
     """Households not in a crowd: the exact best reduced value over their nearest offers
     (every rule, dates included), looking farther (×4) while the bound beyond what was seen
-    could still beat it; the rest of the way bounded by `_unseen`."""
+    could still beat it; the rest of the way bounded by `_unseen`. Also returns, per
+    household, the offer reaching the best (a column for the solver) or -1."""
     from .scoring import edge_values
 
     out = np.full(len(who), -np.inf)
