@@ -163,6 +163,28 @@ def _nearest(points: np.ndarray, where: np.ndarray, o: Offers, chord: float) -> 
     return np.where(np.isfinite(dist), chord_to_km(np.minimum(dist, 2.0)), np.inf)
 
 
+WEEK = 7
+
+
+def _nearest_by_dates(h, o, policy: Policy, points, who, free, chord) -> np.ndarray:
+    """Per household, the distance to the nearest free offer whose stay could cover enough of
+    the nights for some household of its group (same nights, start in the same week): an
+    upper bound on the nights covered, so the set holds every offer whose dates fit."""
+    out = np.full(len(who), np.inf)
+    nights = np.maximum(h.nights[who], 1).astype(np.int64)
+    s0 = (h.start[who].astype(np.int64) // WEEK) * WEEK
+    group = nights * (1 << 32) + (s0 - s0.min() if s0.size else s0)
+    start, end = o.start.astype(np.int64), o.end.astype(np.int64) + 1
+    for g in np.unique(group).tolist():
+        rows = np.flatnonzero(group == g)
+        n_, a = int(nights[rows[0]]), int(s0[rows[0]])
+        b = a + WEEK - 1
+        covered = np.minimum(np.minimum(n_, end - np.maximum(a, start)), b + n_ - start)
+        fits = free & (covered >= np.ceil(policy.min_overlap * n_))
+        out[rows] = _nearest(points[rows], np.flatnonzero(fits), o, chord)
+    return out
+
+
 def _unseen(h, o, policy: Policy, price, who, u):
     """For households `who`, a function of a radius r (per household) bounding the reduced
     value of any offer farther than r. Free offers: by kind (rules the household needs, beds,
@@ -191,6 +213,12 @@ def _unseen(h, o, policy: Policy, price, who, u):
                 shares = usable & ((o.languages >> np.uint32(bit)) & 1 == 1)
                 near = _nearest(points[speaks], np.flatnonzero(shares), o, chord)
                 d_lang[speaks] = np.minimum(d_lang[speaks], near)
+    # Dates: the nearest free offer whose dates could fit anyone of the household's group
+    # (same nights, start in the same week) is no nearer than the nearest that fits them;
+    # an offer in both sets is at least as far as the farther of the two nearest.
+    d_dates = _nearest_by_dates(h, o, policy, points, who, free, chord)
+    d_all = np.maximum(d_all, d_dates)
+    d_lang = np.maximum(d_lang, d_dates)
     bands: list[tuple[float, np.ndarray]] = []
     positive = np.sort(price[~free])
     if positive.size:
