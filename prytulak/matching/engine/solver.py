@@ -176,6 +176,9 @@ def exact_single_slot_by_region(
     region_of_offer = np.full(len(o), -1, dtype=np.int64)
     region_of_offer[offers] = regions(o.lat[offers], o.lon[offers], per_region)
     eh, eo, ev = e.household[sel], e.offer[sel], values[sel]
+    result = np.full(len(h), -1, dtype=np.int64)
+    if eh.size == 0:  # nobody left with a candidate among these offers
+        return result
     best = np.lexsort((-ev, eh))
     first = best[np.r_[True, np.diff(eh[best]) != 0]]
     region_of_household = np.full(len(h), -1, dtype=np.int64)

@@ -244,3 +244,16 @@ def test_no_household_stays_unplaced_while_a_free_offer_within_reach_fits_it():
         within = km_between(h, o, hi, free) <= policy.max_km
         assert not (feasible(h, o, hi, free, policy) & within).any()
         assert UNMATCHED_REASONS[result.reason[i]] != "no_offer_nearby"
+
+
+def test_region_by_region_matching_copes_with_no_candidate_edges():
+    """Found on a second pool run at 100k: every household left had no feasible offer."""
+    from prytulak.matching.engine.candidates import Edges
+    from prytulak.matching.engine.solver import optimise
+
+    h, o = instance(30, 30, seed=3)
+    o = dataclasses.replace(o, max_households=np.ones(30, np.int32))
+    none = Edges(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float32),
+                 np.zeros(30, bool))  # fmt: skip
+    assigned = optimise(h, o, none, np.zeros(0), per_region=5, workers=1)
+    assert (assigned == -1).all()
