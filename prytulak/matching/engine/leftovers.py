@@ -91,24 +91,34 @@ def _usable_free_near(h, o, policy, who, beds, slots, k):
 
 
 def fill_free(
-    h: Households, o: Offers, policy: Policy, assigned: np.ndarray, rounds: int = 4
+    h: Households, o: Offers, policy: Policy, assigned: np.ndarray, rounds: int = 200
 ) -> tuple[np.ndarray, Edges]:
     """Place unplaced households in free offers that pass every rule (households propose in
-    order of value, offers keep the best value per bed). Each round looks 8 times farther down
-    the list of free offers of a kind the household may use, for those still unplaced. Returns
-    the assignment and the new edges used, so their values can be looked up."""
+    order of value, offers keep the best value per bed). Repeats while anyone is placed (each
+    round, those still unplaced look again at what is still free); a household looks 8 times
+    farther down the list of free offers of its kind when a round finds it no pair that fits,
+    and stops once it has looked at every free offer. Returns the assignment and the new
+    edges used, so their values can be looked up."""
     from .solver import deferred_acceptance
 
     assigned = assigned.copy()
     new_h, new_o, new_km = [], [], []
-    k = LOOK
+    look = np.full(len(h), LOOK, np.int64)  # per household: how far down it looks
+    hopeless = np.zeros(len(h), bool)  # looked at every free offer: none fits (room only shrinks)
     for _ in range(rounds):
-        who = np.flatnonzero(assigned < 0)
+        who = np.flatnonzero((assigned < 0) & ~hopeless)
         if who.size == 0:
             break
         beds, slots = room_left(h, o, assigned)
-        hi, oi, km = _usable_free_near(h, o, policy, who, beds, slots, k)
-        k *= 8
+        free = int(((beds > 0) & (slots > 0)).sum())
+        parts = [_usable_free_near(h, o, policy, who[look[who] == k], beds, slots, int(k))
+                 for k in np.unique(look[who]).tolist()]  # fmt: skip
+        hi, oi, km = (np.concatenate(x) for x in zip(*parts, strict=True))
+        found = np.zeros(len(h), bool)
+        found[hi] = True
+        lost = who[~found[who]]
+        hopeless[lost[look[lost] >= free]] = True
+        look[lost] *= 8
         if hi.size == 0:
             continue
         order = np.argsort(hi, kind="stable")

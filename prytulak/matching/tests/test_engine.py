@@ -257,3 +257,19 @@ def test_region_by_region_matching_copes_with_no_candidate_edges():
                  np.zeros(30, bool))  # fmt: skip
     assigned = optimise(h, o, none, np.zeros(0), per_region=5, workers=1)
     assert (assigned == -1).all()
+
+
+def test_the_fill_goes_on_while_free_offers_that_fit_are_left():
+    """Found on a second pool run at 100k: it placed 3,164 households the first had left."""
+    from prytulak.matching.engine.leftovers import fill_free
+
+    h, o = instance(300, 400, seed=13)
+    one = np.ones(300, bool)
+    h = dataclasses.replace(h, lat=np.full(300, 50.0), lon=np.full(300, 20.0), size=one,
+                            children=~one, single_woman=~one, pets=~one, step_free=~one,
+                            start=np.zeros(300), nights=np.full(300, 30))  # fmt: skip
+    o = dataclasses.replace(o, max_households=np.ones(400, np.int32), start=np.zeros(400),
+                            end=np.full(400, OPEN_END), beds=np.full(400, 2))  # fmt: skip
+    assigned, _edges = fill_free(h, o, Policy(max_km=2000), np.full(300, -1))
+    assert (assigned >= 0).all()
+    assert violations(h, o, assigned, Policy(max_km=2000)) == []
