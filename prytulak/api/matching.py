@@ -32,6 +32,7 @@ class RunOut(Schema):
 class RunIn(Schema):
     scope: one_of(RunScope.values)  # type: ignore[valid-type]
     country: CountryOrBlank = Field("", description="Required when scope is “country”.")
+    max_km: int = Field(800, ge=10, le=5000, description="Farthest an offer may be, in km.")
 
 
 def _runs(request: HttpRequest):  # noqa: ANN202
@@ -63,5 +64,6 @@ def run_start(request: HttpRequest, payload: RunIn):  # noqa: ANN201
         actor=request.actor,  # type: ignore[attr-defined]
         scope=form.cleaned_data["scope"],
         country=form.cleaned_data["country"],
+        max_km=form.cleaned_data["max_km"],
     )
     return Status(202, RunOut.from_orm(run).model_dump(mode="json"))

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from prytulak.core.choices import SPOKEN_LANGUAGES
@@ -17,6 +17,28 @@ REASON_TEXT = {
 }
 
 
+# The engine names the rule that the free offers within reach break most often.
+REASON_TEXT.update({
+    "beds": lambda: _("the free offers within reach have too few beds"),
+    "pets": lambda: _("the free offers within reach do not take pets"),
+    "children": lambda: _("the free offers within reach do not take children"),
+    "step_free": lambda: _("the free offers within reach are not step-free"),
+    "safeguarding": lambda: _("the free offers within reach fail the safeguarding rules"),
+    "dates": lambda: _("the free offers within reach are not free on the dates needed"),
+})  # fmt: skip
+
+
+def certificate_text(summary: dict) -> str:
+    """E.g. "Within 0.4 % of the best possible": the run's gap to its certified upper bound
+    over every feasible pair within reach."""
+    gap = summary.get("gap")
+    if gap is None:
+        return ""
+    return _("Within %(gap)s %% of the best possible.") % {
+        "gap": number_format(100 * gap, decimal_pos=1)
+    }
+
+
 def reason_text(code: str) -> str:
     return REASON_TEXT[code]() if code in REASON_TEXT else code
 
@@ -26,8 +48,9 @@ def explanation_text(why: dict) -> str:
     if not why:
         return ""
     parts = [
+        # measured from the household's target (a preferred town, else where they arrived)
         _("%(km)d km from %(place)s")
-        % {"km": round(why.get("km", 0)), "place": why.get("arrival", "")}
+        % {"km": round(why.get("km", 0)), "place": why.get("from", why.get("arrival", ""))}
     ]
     names = dict(SPOKEN_LANGUAGES)
     languages = [str(names[c]) for c in why.get("languages", []) if c in names]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prytulak.places.countries import COUNTRIES
 
-from .models import RunScope
+from .models import DEFAULT_MAX_KM, RunScope
 
 
 class RunForm(forms.Form):
@@ -11,9 +11,19 @@ class RunForm(forms.Form):
         label=_("What to match"), choices=RunScope.choices, widget=forms.RadioSelect
     )
     country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *COUNTRIES], required=False)
+    # A family at Medyka is better off in Berlin than unplaced: the coordinator sets the reach.
+    max_km = forms.IntegerField(
+        label=_("Maximum distance (km)"),
+        min_value=10,
+        max_value=5000,
+        initial=DEFAULT_MAX_KM,
+        required=False,
+    )
 
     def clean(self):
         cleaned = super().clean() or {}
         if cleaned.get("scope") == RunScope.COUNTRY and not cleaned.get("country"):
             self.add_error("country", _("Choose a country."))
+        if cleaned.get("max_km") is None:
+            cleaned["max_km"] = DEFAULT_MAX_KM
         return cleaned

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,9 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+DEFAULT_MAX_KM = 800
+
+
 class MatchingRun(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="matching_runs"
@@ -29,6 +33,11 @@ class MatchingRun(models.Model):
     )
     scope = models.CharField(_("scope"), max_length=12, choices=RunScope.choices)
     country = models.CharField(_("country"), max_length=2, blank=True)
+    max_km = models.PositiveIntegerField(
+        _("Maximum distance (km)"),
+        default=DEFAULT_MAX_KM,
+        validators=[MinValueValidator(10), MaxValueValidator(5000)],
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
     )

@@ -3,15 +3,15 @@ what it proposes. The engine itself (engine/) knows nothing of Django."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import functools
+import time
 from collections import Counter
 from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,23 +23,16 @@ from prytulak.housing.models import (
     HostOffer,
     OfferStatus,
     Placement,
+    PlacementEvent,
     PlacementStatus,
 )
 from prytulak.orgs.scopes import Actor
-from prytulak.people.models import (
-    CHILD_BANDS,
-    ENCRYPTED_HOUSEHOLD_FIELDS,
-    AgeBand,
-    Household,
-    HouseholdStatus,
-    Person,
-    Sex,
-)
+from prytulak.people.models import CHILD_BANDS, AgeBand, Household, HouseholdStatus, Sex
 from prytulak.people.selectors import SHARED
 from prytulak.places.geocoder import gazetteer, lookup
 
-from .engine import OPEN_END, UNMATCHED_REASONS, Households, Offers, Policy, explain, solve
-from .models import MatchingRun, RunScope, RunStatus, Unplaced
+from .engine import OPEN_END, UNMATCHED_REASONS, Households, Offers, Policy, Result, solve
+from .models import DEFAULT_MAX_KM, MatchingRun, RunScope, RunStatus, Unplaced
 
 LANGUAGE_BIT = {code: i for i, (code, _name) in enumerate(SPOKEN_LANGUAGES)}
 # Placements that hold or claim beds: the engine sees only what is left.
@@ -55,7 +48,9 @@ STAY_NIGHTS = 90  # households do not yet say how long they need; three months i
 EPOCH = datetime.date(2020, 1, 1)
 
 
-def run_start(*, actor: Actor, scope: str, country: str = "") -> MatchingRun:
+def run_start(
+    *, actor: Actor, scope: str, country: str = "", max_km: int = DEFAULT_MAX_KM
+) -> MatchingRun:
     """A coordinator starts a run; the job is enqueued only once the run row is committed."""
     from .tasks import execute_run
 
@@ -65,7 +60,11 @@ def run_start(*, actor: Actor, scope: str, country: str = "") -> MatchingRun:
     if scope == RunScope.COUNTRY and not country:
         raise ServiceError(_("Choose a country."), code="country")
     run = MatchingRun(
-        organization=actor.organization, created_by=actor.user, scope=scope, country=country
+        organization=actor.organization,
+        created_by=actor.user,
+        scope=scope,
+        country=country,
+        max_km=max_km,
     )
     run.full_clean()
     with transaction.atomic():
@@ -86,22 +85,32 @@ def _households(run: MatchingRun):
         qs = qs.filter(Q(organization=run.organization) | Q(share_level__in=SHARED))
         if run.scope == RunScope.COUNTRY:
             qs = qs.filter(preferred_countries__icontains=f'"{run.country}"')
-    # Encrypted contact fields are not needed to match: leave them undecrypted.
-    members = Person.objects.only("household_id", "age_band", "sex")
-    return (
-        qs.exclude(arrival_latitude__isnull=True)
-        .defer(*ENCRYPTED_HOUSEHOLD_FIELDS)
-        .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("pk")
-    )
+    return qs.exclude(arrival_latitude__isnull=True)
+
+
+# Columns of a household row, members counted in SQL (one join, conditional counts).
+ADULT = Q(members__age_band__in=[AgeBand.ADULT, AgeBand.SENIOR])
+HOUSEHOLD_COLUMNS = {
+    "people": Count("members"),
+    "minors": Count("members", filter=Q(members__age_band__in=CHILD_BANDS)),
+    "adults": Count("members", filter=ADULT),
+    "women": Count("members", filter=ADULT & Q(members__sex=Sex.FEMALE)),
+}
+HOUSEHOLD_FIELDS = (
+    "pk", "pets", "needs_step_free", "languages", "arrival_latitude", "arrival_longitude",
+    "arrival_place", "arrival_date", "preferred_cities", "preferred_countries", "priority",
+    "created_at",
+)  # fmt: skip
+
+
+def _household_rows(run: MatchingRun) -> list[dict[str, Any]]:
+    """Plain rows, no model instances: encrypted fields are never read."""
+    qs = _households(run).annotate(**HOUSEHOLD_COLUMNS).order_by("pk")
+    return list(qs.values(*HOUSEHOLD_FIELDS, *HOUSEHOLD_COLUMNS).iterator(chunk_size=5000))
 
 
 def _offers(run: MatchingRun):
-    qs = (
-        HostOffer.objects.filter(status=OfferStatus.ACTIVE, organization__isnull=False)
-        .select_related("host")
-        .defer("address", "host__email", "host__phone")
-    )
+    qs = HostOffer.objects.filter(status=OfferStatus.ACTIVE, organization__isnull=False)
     if run.scope == RunScope.COUNTRY:
         qs = qs.filter(country=run.country)
     claims = Q(placements__status__in=CLAIMS_BEDS)
@@ -111,27 +120,54 @@ def _offers(run: MatchingRun):
     ).order_by("pk")
 
 
+OFFER_FIELDS = (
+    "pk", "beds", "latitude", "longitude", "available_from", "available_to", "pets_allowed",
+    "children_allowed", "step_free", "languages", "city", "host__kind", "host__verification",
+    "host__household_type", "claimed_beds", "claimed_slots",
+)  # fmt: skip
+
+
+def _offer_rows(run: MatchingRun) -> list[dict[str, Any]]:
+    """Offers with room left, as plain rows (the address and host contacts are not read)."""
+    rows = []
+    for row in _offers(run).values(*OFFER_FIELDS).iterator(chunk_size=5000):
+        row["beds_left"], row["slots_left"] = room(row)
+        if row["beds_left"] > 0 and row["slots_left"] > 0:
+            rows.append(row)
+    return rows
+
+
 @functools.cache
-def _largest_town(country: str) -> tuple[float, float] | None:
+def _largest_town(country: str) -> tuple[float, float, str] | None:
     towns = [p for p in gazetteer().places if p.country == country and p.kind == "city"]
     if not towns:
         return None
     best = max(towns, key=lambda p: p.population)
-    return best.latitude, best.longitude
+    return best.latitude, best.longitude, best.name
 
 
-def _target(h: Household) -> tuple[float, float]:
-    """Where to look for a host: a preferred town, else the largest town of the first
-    preferred country, else the arrival point."""
-    for name in h.preferred_cities.split(","):
+@functools.lru_cache(maxsize=65_536)
+def _preferred(cities: str, countries: tuple[str, ...]) -> tuple[float, float, str] | None:
+    """A preferred town, else the largest town of the first preferred country (cached: the
+    same few preferences repeat across thousands of households)."""
+    for name in cities.split(","):
         place = lookup(name.strip()) if name.strip() else None
         if place is not None:
-            return place.latitude, place.longitude
-    for country in h.preferred_countries:
+            return place.latitude, place.longitude, place.name
+    for country in countries:
         town = _largest_town(country)
         if town:
             return town
-    return float(h.arrival_latitude or 0), float(h.arrival_longitude or 0)
+    return None
+
+
+def _target(row: dict[str, Any]) -> tuple[float, float, str]:
+    """Where to look for a host, and its name (what "N km from X" measures from): a preferred
+    town, else the largest town of the first preferred country, else the arrival point."""
+    preferred = _preferred(row["preferred_cities"] or "", tuple(row["preferred_countries"] or ()))
+    if preferred is not None:
+        return preferred
+    return float(row["arrival_latitude"]), float(row["arrival_longitude"]), row["arrival_place"]
 
 
 def _days(d: datetime.date) -> int:
@@ -145,48 +181,54 @@ def _language_mask(codes: list[str]) -> int:
     return mask
 
 
-def _columns(rows: list[dict[str, Any]], cls: type) -> dict[str, np.ndarray]:
-    """Rows keyed by the engine's field names, turned into one array per field."""
-    return {f.name: np.asarray([row[f.name] for row in rows]) for f in dataclasses.fields(cls)}
+def _arrays(cls: Any, **columns: Any) -> Any:
+    return cls(**{name: np.asarray(values) for name, values in columns.items()})
 
 
-def households_to_arrays(households: list[Household], today: datetime.date) -> Households:
-    rows = []
-    for h in households:
-        members = list(h.members.all())
-        adults = [m for m in members if m.age_band in (AgeBand.ADULT, AgeBand.SENIOR)]
-        lat, lon = _target(h)
-        rows.append({
-            "size": max(len(members), 1), "children": any(m.age_band in CHILD_BANDS for m in members),
-            "single_woman": len(adults) == 1 and adults[0].sex == Sex.FEMALE, "pets": h.pets,
-            "step_free": h.needs_step_free, "languages": _language_mask(h.languages), "lat": lat, "lon": lon,
-            "start": _days(max(h.arrival_date, today)), "nights": STAY_NIGHTS, "priority": h.priority,
-            "waiting_days": (today - h.created_at.date()).days,
-        })  # fmt: skip
-    return Households(**_columns(rows, Households))
+def households_to_arrays(rows: list[dict[str, Any]], today: datetime.date) -> Households:
+    targets = [_target(r) for r in rows]
+    return _arrays(
+        Households,
+        size=[max(r["people"], 1) for r in rows],
+        children=[r["minors"] > 0 for r in rows],
+        single_woman=[r["adults"] == 1 and r["women"] == 1 for r in rows],
+        pets=[r["pets"] for r in rows],
+        step_free=[r["needs_step_free"] for r in rows],
+        languages=[_language_mask(r["languages"]) for r in rows],
+        lat=[t[0] for t in targets],
+        lon=[t[1] for t in targets],
+        start=[_days(max(r["arrival_date"], today)) for r in rows],
+        nights=np.full(len(rows), STAY_NIGHTS),
+        priority=[r["priority"] for r in rows],
+        waiting_days=[(today - r["created_at"].date()).days for r in rows],
+    )
 
 
-def room(o: HostOffer) -> tuple[int, int]:
-    """Beds and household slots still free on an offer loaded by `_offers` (a private home
-    takes one household; a collective centre one per two beds)."""
-    slots = 1 if o.host.kind == HostKind.PERSON else max(1, o.beds // 2)
-    beds_claimed = getattr(o, "claimed_beds", 0) or 0
-    slots_claimed = getattr(o, "claimed_slots", 0) or 0
-    return max(o.beds - beds_claimed, 0), max(slots - slots_claimed, 0)
+def room(row: dict[str, Any]) -> tuple[int, int]:
+    """Beds and household slots still free on an offer row (a private home takes one
+    household; a collective centre one per two beds)."""
+    slots = 1 if row["host__kind"] == HostKind.PERSON else max(1, row["beds"] // 2)
+    beds_claimed = row.get("claimed_beds") or 0
+    slots_claimed = row.get("claimed_slots") or 0
+    return max(row["beds"] - beds_claimed, 0), max(slots - slots_claimed, 0)
 
 
-def offers_to_arrays(offers: list[HostOffer]) -> Offers:
-    rows = []
-    for o in offers:
-        beds_left, slots_left = room(o)
-        rows.append({
-            "beds": beds_left, "max_households": slots_left, "lat": o.latitude, "lon": o.longitude,
-            "start": _days(o.available_from), "end": _days(o.available_to) if o.available_to else OPEN_END,
-            "pets": o.pets_allowed, "children": o.children_allowed, "step_free": o.step_free,
-            "languages": _language_mask(o.languages), "verification": o.host.verification,
-            "single_male_host": o.host.household_type == HostHousehold.SINGLE_MAN,
-        })  # fmt: skip
-    return Offers(**_columns(rows, Offers))
+def offers_to_arrays(rows: list[dict[str, Any]]) -> Offers:
+    return _arrays(
+        Offers,
+        beds=[r["beds_left"] for r in rows],
+        max_households=[r["slots_left"] for r in rows],
+        lat=[r["latitude"] for r in rows],
+        lon=[r["longitude"] for r in rows],
+        start=[_days(r["available_from"]) for r in rows],
+        end=[_days(r["available_to"]) if r["available_to"] else OPEN_END for r in rows],
+        pets=[r["pets_allowed"] for r in rows],
+        children=[r["children_allowed"] for r in rows],
+        step_free=[r["step_free"] for r in rows],
+        languages=[_language_mask(r["languages"]) for r in rows],
+        verification=[r["host__verification"] for r in rows],
+        single_male_host=[r["host__household_type"] == HostHousehold.SINGLE_MAN for r in rows],
+    )
 
 
 def run_execute(run_id: int) -> MatchingRun:
@@ -198,75 +240,7 @@ def run_execute(run_id: int) -> MatchingRun:
     if n != 1:
         return run  # another worker took it
     try:
-        today = timezone.localdate()
-        households = list(_households(run))
-        offers = [o for o in _offers(run) if o.beds - (o.claimed_beds or 0) > 0]
-        offers = [
-            o
-            for o in offers
-            if (1 if o.host.kind == HostKind.PERSON else max(1, o.beds // 2))
-            > (o.claimed_slots or 0)
-        ]
-        h_arr, o_arr = households_to_arrays(households, today), offers_to_arrays(offers)
-        _progress(run, 25, "matching")
-        # Households at one border point share their nearest offers: look wider there.
-        points = (
-            len(
-                {
-                    (round(float(a), 2), round(float(b), 2))
-                    for a, b in zip(h_arr.lat, h_arr.lon, strict=True)
-                }
-            )
-            or 1
-        )
-        policy = Policy(candidates=int(np.clip(3 * len(households) / points, 24, 200)), max_km=800)
-        result = solve(h_arr, o_arr, policy)
-        _progress(run, 60, "baseline")
-        baseline = solve(h_arr, o_arr, policy, method="greedy")
-        _progress(run, 80, "storing")
-        with transaction.atomic():
-            proposals, unplaced = [], []
-            for i, household in enumerate(households):
-                j = int(result.offer[i])
-                if j < 0:
-                    unplaced.append(
-                        Unplaced(
-                            run=run, household=household, reason=UNMATCHED_REASONS[result.reason[i]]
-                        )
-                    )
-                    continue
-                offer = offers[j]
-                why = explain(h_arr, o_arr, result, i, policy)
-                why.update(arrival=household.arrival_place, city=offer.city,
-                           languages=sorted(set(household.languages) & set(offer.languages)),
-                           pets=household.pets, offer_from=offer.available_from.isoformat(),
-                           offer_to=offer.available_to.isoformat() if offer.available_to else None)  # fmt: skip
-                proposals.append(Placement(
-                    household=household, offer=offer, beds=int(h_arr.size[i]), start_date=max(household.arrival_date, offer.available_from, today),
-                    end_date=offer.available_to, status=PlacementStatus.PROPOSED, run=run, score=float(result.value[i]),
-                    explanation=why, created_by=run.created_by,
-                ))  # fmt: skip
-            Placement.objects.bulk_create(proposals)
-            Unplaced.objects.bulk_create(unplaced)
-            Household.objects.filter(pk__in=[p.household_id for p in proposals]).update(
-                status=HouseholdStatus.PROPOSED
-            )
-            run.summary = {
-                "households": len(households), "offers": len(offers), "matched": result.matched,
-                "unmatched": len(households) - result.matched, "people_placed": result.stats["people_placed"],
-                "total_value": round(result.total, 2), "mean_km": None if not result.matched else round(result.stats["mean_km"], 1),
-                "reasons": dict(Counter(u.reason for u in unplaced)),
-                "greedy": {"matched": baseline.matched, "total_value": round(baseline.total, 2),
-                           "mean_km": None if not baseline.matched else round(baseline.stats["mean_km"], 1)},
-                "seconds": round(result.stats["candidates_s"] + result.stats["solve_s"], 2),
-            }  # fmt: skip
-            run.status, run.progress, run.stage, run.finished_at = (
-                RunStatus.DONE,
-                100,
-                "done",
-                timezone.now(),
-            )
-            run.save(update_fields=["summary", "status", "progress", "stage", "finished_at"])
+        _execute(run)
     except Exception as exc:  # the run page must say it failed, whatever happened
         MatchingRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED,
@@ -275,3 +249,90 @@ def run_execute(run_id: int) -> MatchingRun:
         )
         raise
     return run
+
+
+BATCH = 5_000  # rows per INSERT / UPDATE
+
+
+def _execute(run: MatchingRun) -> None:
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    today = timezone.localdate()
+    households, offers = _household_rows(run), _offer_rows(run)
+    h_arr, o_arr = households_to_arrays(households, today), offers_to_arrays(offers)
+    timings["load_s"] = time.perf_counter() - t
+    _progress(run, 25, "matching")
+    policy = Policy(max_km=float(run.max_km))
+    result = solve(h_arr, o_arr, policy)
+    _progress(run, 70, "baseline")
+    baseline = solve(h_arr, o_arr, policy, method="greedy")
+    _progress(run, 80, "storing")
+    t = time.perf_counter()
+    placed = np.flatnonzero(result.offer >= 0)
+    with transaction.atomic():
+        proposals = []
+        for i in placed.tolist():
+            row, offer = households[i], offers[int(result.offer[i])]
+            start = max(row["arrival_date"], offer["available_from"], today)
+            proposals.append(Placement(
+                household_id=row["pk"], offer_id=offer["pk"], beds=int(h_arr.size[i]),
+                start_date=start, end_date=offer["available_to"], status=PlacementStatus.PROPOSED,
+                run=run, score=float(result.value[i]), created_by=run.created_by,
+                explanation=_why(i, row, offer, result, h_arr),
+            ))  # fmt: skip
+        Placement.objects.bulk_create(proposals, batch_size=BATCH)
+        PlacementEvent.objects.bulk_create(
+            [PlacementEvent(placement=p, to_status=PlacementStatus.PROPOSED, by=run.created_by)
+             for p in proposals],
+            batch_size=BATCH,
+        )  # fmt: skip
+        reasons = [UNMATCHED_REASONS[r] for r in result.reason.tolist() if r >= 0]
+        Unplaced.objects.bulk_create(
+            [Unplaced(run=run, household_id=households[i]["pk"], reason=UNMATCHED_REASONS[r])
+             for i, r in enumerate(result.reason.tolist()) if r >= 0],
+            batch_size=BATCH,
+        )  # fmt: skip
+        ids = [households[i]["pk"] for i in placed.tolist()]
+        for a in range(0, len(ids), BATCH):
+            Household.objects.filter(pk__in=ids[a : a + BATCH]).update(
+                status=HouseholdStatus.PROPOSED
+            )
+        timings["store_s"] = time.perf_counter() - t
+        run.summary = {
+            "households": len(households), "offers": len(offers), "matched": result.matched,
+            "unmatched": len(households) - result.matched, "people_placed": result.stats["people_placed"],
+            "total_value": round(result.total, 2), "mean_km": None if not result.matched else round(result.stats["mean_km"], 1),
+            "reasons": dict(Counter(reasons)), "max_km": run.max_km,
+            "greedy": {"matched": baseline.matched, "total_value": round(baseline.total, 2),
+                       "mean_km": None if not baseline.matched else round(baseline.stats["mean_km"], 1)},
+            "seconds": round(result.stats["candidates_s"] + result.stats["solve_s"], 2),
+            # the certificate: no assignment within reach can total more than `bound`
+            "bound": round(result.stats["bound"], 2), "gap": round(result.stats["gap"], 4),
+            "timings": {k: round(v, 2) for k, v in timings.items()},
+        }  # fmt: skip
+        run.status, run.progress, run.stage, run.finished_at = (
+            RunStatus.DONE,
+            100,
+            "done",
+            timezone.now(),
+        )
+        run.save(update_fields=["summary", "status", "progress", "stage", "finished_at"])
+
+
+def _why(i: int, row: dict, offer: dict, result: Result, h: Households) -> dict[str, Any]:
+    """The facts behind one proposal, from arrays already computed (no per-row engine call).
+    `from` names the point the distance is measured from: the target, not the arrival."""
+    shared = sorted(set(row["languages"]) & set(offer["languages"]))
+    return {
+        "km": round(float(result.distance_km[i]), 1),
+        "from": _target(row)[2],
+        "arrival": row["arrival_place"],
+        "city": offer["city"],
+        "languages": shared,
+        "pets": row["pets"],
+        "step_free": bool(offer["step_free"]),
+        "offer_from": offer["available_from"].isoformat(),
+        "offer_to": offer["available_to"].isoformat() if offer["available_to"] else None,
+        "value": round(float(result.value[i]), 3),
+        "people": int(h.size[i]),
+    }

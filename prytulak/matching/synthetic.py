@@ -7,6 +7,7 @@ real border crossings and head for a town in the same kind of distribution.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from pathlib import Path
@@ -110,6 +111,29 @@ def offers(m: int, rng: np.random.Generator, beds_scale: float = 1.0) -> Offers:
     )  # fmt: skip
 
 
-def instance(n: int, m: int | None = None, seed: int = 0, beds_scale: float = 1.0):
+# The crossings most people came through in 2022 (code in border_crossings.json).
+BUSIEST = ("PL-MEDYKA", "PL-DOROHUSK", "PL-HREBENNE", "RO-SIRET", "HU-ZAHONY")
+
+
+def concentrate(h: Households, rng: np.random.Generator, share: float = 0.8) -> Households:
+    """How people really arrived: `share` of the households at the five busiest crossings,
+    half of those with no preferred place (their target is the crossing itself)."""
+    data = json.loads(CROSSINGS.read_text(encoding="utf-8"))["crossings"]
+    points = [next(c for c in data if c["code"] == code) for code in BUSIEST]
+    n = len(h)
+    at = rng.random(n) < share
+    where = rng.choice(len(points), n, p=[0.3, 0.2, 0.2, 0.15, 0.15])
+    stay = at & (rng.random(n) < 0.5)  # no preference: placed near the crossing
+    lat, lon = h.lat.copy(), h.lon.copy()
+    lat[stay] = np.array([p["lat"] for p in points])[where[stay]]
+    lon[stay] = np.array([p["lon"] for p in points])[where[stay]]
+    return dataclasses.replace(h, lat=lat, lon=lon)
+
+
+def instance(
+    n: int, m: int | None = None, seed: int = 0, beds_scale: float = 1.0, concentrated: bool = False
+):
     rng = np.random.default_rng(seed)
-    return households(n, rng), offers(n if m is None else m, rng, beds_scale)
+    h = households(n, rng)
+    o = offers(n if m is None else m, rng, beds_scale)
+    return (concentrate(h, rng) if concentrated else h), o

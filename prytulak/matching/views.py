@@ -8,7 +8,7 @@ from prytulak.core.errors import ServiceError
 from prytulak.orgs.scopes import Actor
 
 from . import runs
-from .explain import explanation_text, reason_text
+from .explain import certificate_text, explanation_text, reason_text
 from .forms import RunForm
 from .models import MatchingRun, RunStatus
 
@@ -19,7 +19,10 @@ def run_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             run = runs.run_start(
-                actor=actor, scope=form.cleaned_data["scope"], country=form.cleaned_data["country"]
+                actor=actor,
+                scope=form.cleaned_data["scope"],
+                country=form.cleaned_data["country"],
+                max_km=form.cleaned_data["max_km"],
             )
         except ServiceError as exc:
             form.add_error(None, exc)
@@ -50,6 +53,7 @@ def run_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
         context["unplaced"] = [
             (u, reason_text(u.reason)) for u in run.unplaced.select_related("household")[:50]
         ]
+        context["certificate"] = certificate_text(run.summary)
         greedy = run.summary.get("greedy", {})
         if greedy.get("total_value"):
             context["gain"] = round(

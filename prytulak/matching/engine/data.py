@@ -143,14 +143,23 @@ class Policy:
     w_duration: float = 0.2
     priority_bonus: float = 0.15  # per priority step
     waiting_bonus_per_week: float = 0.02
+    # Candidates grow (column generation) until the certificate's gap is this small.
+    target_gap: float = 0.005
+    max_rounds: int = 5
 
 
 # Reasons a household may stay unmatched (codes; the Django side translates them).
 UNMATCHED_REASONS = (
     "too_large",  # larger than every offer
     "no_offer_nearby",  # nothing within max_km
-    "no_offer_fits",  # offers nearby, but none passes the hard rules
-    "capacity",  # feasible offers existed but were better used by others
+    "capacity",  # every offer within reach is full
+    # free offers within reach, but the rule they break most often is:
+    "beds",  # too few beds left
+    "pets",
+    "children",
+    "step_free",
+    "safeguarding",  # host not verified enough, or a man living alone
+    "dates",  # does not cover enough of the stay
 )
 
 

@@ -176,6 +176,9 @@ def exact_single_slot_by_region(
     region_of_offer = np.full(len(o), -1, dtype=np.int64)
     region_of_offer[offers] = regions(o.lat[offers], o.lon[offers], per_region)
     eh, eo, ev = e.household[sel], e.offer[sel], values[sel]
+    result = np.full(len(h), -1, dtype=np.int64)
+    if eh.size == 0:  # nobody left with a candidate among these offers
+        return result
     best = np.lexsort((-ev, eh))
     first = best[np.r_[True, np.diff(eh[best]) != 0]]
     region_of_household = np.full(len(h), -1, dtype=np.int64)
@@ -241,12 +244,14 @@ def optimise(
     assigned = resolve_single_slots(h, o, e, values, assigned, per_region, workers)
     if (assigned < 0).any() and (~single).any():
         assigned = _fill_room(h, o, e, values, assigned, allowed=~into_single)
-    iterations = lagrangian_iterations(len(h))
+    # The polishing steps scale with edges too: wide candidates (column generation) skip them.
+    iterations = lagrangian_iterations(len(h)) if len(e) <= 10 * PACK_LIMIT else 0
     if iterations and (~single).any():
         assigned = lagrangian(h, o, e, values, assigned, iterations)
-    if len(h) <= SWAP_LIMIT and (~single).any():
+    # The swaps are a Python loop over edges: 8 of 13 s at 30k (measured), so capped by edges.
+    if len(h) <= SWAP_LIMIT and len(e) <= 3 * SWAP_LIMIT and (~single).any():
         assigned = swap_into_collectives(h, o, e, values, assigned)
-    if len(h) <= PACK_LIMIT and (~single).any():
+    if len(h) <= PACK_LIMIT and len(e) <= 10 * PACK_LIMIT and (~single).any():
         assigned = pack_collectives_exactly(h, o, e, values, assigned)
     return assigned
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from prytulak.conftest import make_household, make_offer
-from prytulak.housing.models import HOLDS_BEDS, Placement, PlacementStatus
+from prytulak.housing.models import HOLDS_BEDS, HostOffer, Placement, PlacementStatus
 from prytulak.matching import runs
 from prytulak.matching.models import MatchingRun, RunStatus
 from prytulak.orgs.scopes import actor_for
-from prytulak.people.models import HouseholdStatus
+from prytulak.people.models import Household, HouseholdStatus
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_a_run_proposes_places_within_capacity_and_explains_each(
     run = start_and_work(
         actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
     )
-    assert run.status == RunStatus.DONE and run.progress == 100
+    assert run.status == RunStatus.DONE and run.progress == 100, run.error
     proposals = list(Placement.objects.filter(run=run))
     assert {p.household.lead_name for p in proposals} <= {f"Mine {i}" for i in range(4)}
     assert len(proposals) == 4  # 2+3+4+6 beds; four households of two
@@ -169,7 +169,7 @@ def test_runs_apply_the_safeguarding_rules_to_real_hosts(
         actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
     )
     assert not Placement.objects.filter(run=run, household=mother).exists()
-    assert run.summary["reasons"] == {"no_offer_fits": 1}
+    assert run.summary["reasons"] == {"safeguarding": 1}  # the rule that bit, by name
     # once an organisation has checked a family host, the same household is placed
     family = make_offer(org_a, beds=4, city="Kraków", host_name="Family")
     Host.objects.filter(pk=family.host_id).update(
@@ -181,3 +181,74 @@ def test_runs_apply_the_safeguarding_rules_to_real_hosts(
         actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
     )
     assert Placement.objects.get(run=run, household=mother).offer == family
+
+
+def test_the_distance_is_measured_from_the_place_the_explanation_names(
+    client, coordinator_a, org_a, django_capture_on_commit_callbacks
+):
+    berlin = make_offer(org_a, beds=4, city="Berlin", country="DE")
+    HostOffer.objects.filter(pk=berlin.pk).update(latitude=52.52, longitude=13.405)
+    make_household(org_a, name="Wants Berlin", people=2, preferred_cities="Berlin")  # at Przemyśl
+    run = start_and_work(
+        actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
+    )
+    why = Placement.objects.get(run=run).explanation
+    assert why["from"] == "Berlin" and why["km"] < 20  # not "0 km from Przemyśl"
+    client.force_login(coordinator_a)
+    page = client.get(run.get_absolute_url()).text
+    assert f"{round(why['km'])} km from Berlin" in page and "km from Przemyśl" not in page
+
+
+def test_the_coordinator_sets_how_far_offers_may_be(
+    client, coordinator_a, org_a, django_capture_on_commit_callbacks
+):
+    make_offer(org_a, beds=4)  # Kraków, about 200 km from Przemyśl
+    make_household(org_a, name="At Przemyśl", people=2)
+    client.force_login(coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("matching-runs"), {"scope": "organization", "max_km": "100"})
+    work()
+    near = MatchingRun.objects.get()
+    assert near.max_km == 100 and near.summary["reasons"] == {"no_offer_nearby": 1}
+    Household.objects.update(status=HouseholdStatus.WAITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("matching-runs"), {"scope": "organization"})  # the default, 800 km
+    work()
+    far = MatchingRun.objects.exclude(pk=near.pk).get()
+    assert far.max_km == 800 and far.summary["matched"] == 1
+
+
+def test_the_run_page_shows_the_certificate_in_the_users_language(
+    client, coordinator_a, world, django_capture_on_commit_callbacks
+):
+    run = start_and_work(
+        actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
+    )
+    assert 0 <= run.summary["gap"] <= 0.01 and run.summary["bound"] >= run.summary["total_value"]
+    client.force_login(coordinator_a)
+    assert "of the best possible" in client.get(run.get_absolute_url()).text
+    assert "від найкращого можливого" in client.get("/uk" + run.get_absolute_url()[3:]).text
+
+
+def test_run_proposals_write_their_events(coordinator_a, world, django_capture_on_commit_callbacks):
+    run = start_and_work(
+        actor_for(coordinator_a), django_capture_on_commit_callbacks, scope="organization"
+    )
+    proposals = Placement.objects.filter(run=run)
+    assert proposals.count() == 4
+    for p in proposals:
+        assert [(e.to_status, e.by_id) for e in p.events.all()] == [
+            (PlacementStatus.PROPOSED, coordinator_a.pk)
+        ]
+
+
+def test_each_rule_that_bit_has_its_own_sentence():
+    from django.utils import translation
+
+    from prytulak.matching.explain import reason_text
+
+    rules = ("beds", "pets", "children", "step_free", "safeguarding", "dates")
+    assert len({reason_text(r) for r in rules}) == len(rules)
+    with translation.override("uk"):
+        assert all(reason_text(r) != reason_text("no_offer_fits") for r in rules)
+        assert "тварин" in reason_text("pets")
