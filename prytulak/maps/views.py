@@ -43,7 +43,6 @@ def _staff(request: HttpRequest) -> Actor | None:
         return None
     if needs_second_step(request, actor):
         return None
-        return None
     return actor
 
 
