@@ -210,6 +210,9 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
         booking.status, booking.decided_by = BookingStatus.BOOKED, actor.user
         booking.save(update_fields=["status", "decided_by"])
         _add_ride(booking, trip)
+        from prytulak.notify.tasks import household_notice_on_commit
+
+        household_notice_on_commit(booking.household_id, "seat_booked", booking.pk)
     return booking
 
 
