@@ -280,3 +280,28 @@ def test_staff_revoke_a_link_from_the_placement_page(client, proposal, coordinat
     link.refresh_from_db()
     assert link.revoked_at is not None
     assert Client().get(page(token)).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "uk", "ru", "be", "pl", "de", "lt"])
+def test_each_page_renders_in_each_language_small_and_without_javascript(web, proposal, language):
+    """Every own page, in every language: translated, small, no script (a cheap phone)."""
+    from django.utils import translation
+
+    pages = {
+        LinkPurpose.PROPOSAL: ({"placement": proposal}, "A proposal for your place in %(city)s"),
+        LinkPurpose.HOUSEHOLD: ({"household": proposal.household}, "Your request for a place"),
+        LinkPurpose.OFFERS: ({"host": proposal.offer.host}, "Your offers"),
+    }
+    for purpose, (subject, heading) in pages.items():
+        _l, token = link_create(purpose=purpose, language=language, **subject)
+        response = web.get(page(token))
+        body = response.content.decode()
+        with translation.override(language):
+            expected = translation.gettext(heading) % {"city": "Kraków"}
+        assert expected in body, (purpose, language)
+        if language != "en":
+            assert heading.split("%")[0] not in body
+        assert f'lang="{language}"' in body
+        assert "<script" not in body and len(response.content) < 12_000
+    refused = web.get(page("A" * 22)).content.decode()
+    assert "<script" not in refused
