@@ -311,8 +311,14 @@ def offers_expire_and_remind(*, today: datetime.date | None = None) -> tuple[int
 def _send_reconfirm_reminder(offer: HostOffer) -> None:
     if not offer.host.email:
         return
+    from prytulak.selfservice.services import link_create, link_url
+
+    # The host's own page for all their offers, so they can change them without calling.
+    _own, token = link_create(
+        purpose="offers", host=offer.host, language=offer.host.preferred_language
+    )
     with translation.override(offer.host.preferred_language):
-        context = {"offer": offer, "link": offer_reconfirm_link(offer)}
+        context = {"offer": offer, "link": offer_reconfirm_link(offer), "manage": link_url(token)}
         subject = _("Is your offer of a place still open?")
         body = render_to_string("housing/email/reconfirm_offer.txt", context)
     send_mail(subject, body, None, [offer.host.email])
