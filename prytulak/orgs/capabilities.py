@@ -321,20 +321,18 @@ def _party_placement(actor: PartyActor, placement: Any) -> bool:
 
 
 def _party_sees_host(actor: PartyActor, placement: Any) -> bool:
-    """The household reads the host's contact only once both accepted."""
-    released = placement.contacts_released_at is not None
-    return _party_placement_host(actor, placement) or (
-        released and _party_placement_household(actor, placement)
+    """The household reads the host's contact once both accepted (the host's own contact is
+    not "released" to the host, so reading it is not logged as such)."""
+    return placement.contacts_released_at is not None and _party_placement_household(
+        actor, placement
     )
 
 
 def _party_sees_household(actor: PartyActor, placement: Any) -> bool:
+    """The host reads the household's contact once both accepted, unless it was erased."""
     if placement.household.erased_at is not None:
         return False
-    released = placement.contacts_released_at is not None
-    return _party_placement_household(actor, placement) or (
-        released and _party_placement_host(actor, placement)
-    )
+    return placement.contacts_released_at is not None and _party_placement_host(actor, placement)
 
 
 # Actions a party may take, always on one record of their own; every other action is refused.

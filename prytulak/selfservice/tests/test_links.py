@@ -94,6 +94,9 @@ def test_both_accept_on_their_pages_and_each_then_sees_the_other(web, proposal):
     assert AccessLog.objects.filter(
         action="household.contact_viewed", party="host", channel="link"
     ).exists()
+    # Nobody's own contact is logged as "viewed" by themselves.
+    assert not AccessLog.objects.filter(action="household.contact_viewed", party="household")
+    assert not AccessLog.objects.filter(action="host.contact_viewed", party="host")
 
 
 def test_a_decline_needs_a_reason_and_kills_the_proposal_link(web, proposal):
