@@ -167,3 +167,64 @@ def test_a_failed_sms_is_tried_again_next_time(twilio, org_a, coordinator_a, off
         == "sms"
     )
     assert len(twilio.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_booked_seat_and_a_changed_pickup_reach_the_household_once_each(
+    settings,
+    org_a,
+    caseworker_a,
+    coordinator_b,
+    driver_b,
+    make_trip,
+    keep_test_connection_in_worker,
+    django_capture_on_commit_callbacks,
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from prytulak.journeys import services as journeys
+    from prytulak.selfservice.services import link_create
+
+    settings.SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    household = make_household(org_a, email="")
+    driver_b.first_name = "Petro"
+    driver_b.save()
+    trip = make_trip(driver=driver_b)
+    booking = journeys.booking_request(
+        trip=trip, household=household, actor=actor_for(caseworker_a)
+    )
+    b = actor_for(coordinator_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        journeys.booking_confirm(booking=booking, actor=b)
+    later = trip.depart_earliest + datetime.timedelta(hours=1)
+    change = {
+        "origin": "Lviv, bus station",
+        "depart_earliest": later,
+        "depart_latest": later + datetime.timedelta(hours=1),
+    }
+    for _ in range(2):  # the second time nothing changes, so nothing is sent
+        with django_capture_on_commit_callbacks(execute=True):
+            journeys.trip_reschedule(trip=trip, actor=b, data=change)
+    with pytest.raises(journeys.ServiceError):
+        journeys.trip_reschedule(trip=trip, actor=b, data={"seats": 1})
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    texts = [text for _to, text in sms.outbox]
+    assert len(texts) == 2
+    assert texts[0].startswith("Притулок: місця заброньовано. Посадка Lviv,")
+    assert texts[1].startswith("Притулок: нове місце посадки Lviv, bus station,")
+    # The household's page: the pickup, and the driver's first name from the day before.
+    _l, token = link_create(purpose="household", household=household, language="en")
+    body = Client().get(reverse("link-page", args=[token])).content.decode()
+    assert "Pickup: Lviv, bus station" in body and "driver: Petro" in body
+    trip.refresh_from_db()
+    trip.depart_earliest += datetime.timedelta(days=3)
+    trip.depart_latest += datetime.timedelta(days=3)
+    trip.arrive_by += datetime.timedelta(days=3)
+    trip.save()
+    body = Client().get(reverse("link-page", args=[token])).content.decode()
+    assert "Pickup: Lviv, bus station" in body and "Petro" not in body
