@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "prytulak.api",
     "prytulak.sheets",
     "prytulak.notify",
+    "prytulak.selfservice",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -221,6 +222,22 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Prytulak <noreply@prytulak
 # Public intake forms: how many submissions one address may make, and how long a
 # confirmation link stays valid.
 INTAKE_RATE = os.getenv("INTAKE_RATE", "10/h")
+# Own pages of hosts and households (signed links): requests per address, refused tokens per
+# address before the address is turned away altogether, and how long each kind of link lives.
+LINK_RATE = os.getenv("LINK_RATE", "60/m")
+LINK_REFUSED_RATE = os.getenv("LINK_REFUSED_RATE", "10/h")
+LINK_DAYS = {
+    "proposal": envint("LINK_PROPOSAL_DAYS", "21"),
+    "offers": envint("LINK_OFFERS_DAYS", "30"),
+    "household": envint("LINK_HOUSEHOLD_DAYS", "60"),
+}
+# SMS: "console" (the log), "file" (one line per message in SMS_FILE_PATH) or "twilio".
+SMS_BACKEND = os.getenv("SMS_BACKEND", "console")
+SMS_FILE_PATH = os.getenv("SMS_FILE_PATH", str(BASE_DIR / "sms-outbox.txt"))
+SMS_FROM = os.getenv("SMS_FROM", "")
+TWILIO_ACCOUNT_SID = os.getenv("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = envsecret("TWILIO_AUTH_TOKEN", "")
+TWILIO_API_URL = os.getenv("TWILIO_API_URL", "https://api.twilio.com")
 INTAKE_CONFIRM_MAX_AGE_DAYS = envint("INTAKE_CONFIRM_MAX_AGE_DAYS", "7")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", "true")
 RATELIMIT_VIEW = "prytulak.intake.views.rate_limited"

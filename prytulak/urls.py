@@ -18,6 +18,7 @@ from prytulak.maps import views as map_views
 from prytulak.matching import views as matching_views
 from prytulak.notify.views import telegram_webhook
 from prytulak.people import views as people_views
+from prytulak.selfservice import staff_views as selfservice_views
 from prytulak.sheets import views as sheet_views
 
 staff_patterns = [
@@ -84,6 +85,7 @@ staff_patterns = [
     path("import/<int:pk>/rows.csv", sheet_views.import_report, name="import-report"),
     path("api-keys/", api_views.token_list, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", api_views.token_revoke, name="api-key-revoke"),
+    path("links/<int:pk>/revoke/", selfservice_views.link_revoke, name="link-revoke"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
 ]
 
@@ -95,6 +97,8 @@ urlpatterns = [
     path("api/map/", include("prytulak.maps.urls")),
     path("api/", api.urls),
     path("telegram/webhook/", telegram_webhook, name="telegram-webhook"),
+    # Own pages of hosts and households, by signed link (no login).
+    path("l/", include("prytulak.selfservice.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),

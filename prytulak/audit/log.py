@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import models
 
-from prytulak.orgs.scopes import Actor
+from prytulak.orgs.scopes import AnyActor
 
 from .models import AccessLog
 
@@ -17,7 +17,7 @@ def object_label(obj: models.Model) -> str:
 
 def log_access(
     *,
-    actor: Actor | None,
+    actor: AnyActor | None,
     obj: models.Model,
     action: str,
     fields: Iterable[str] = (),
@@ -27,6 +27,8 @@ def log_access(
     return AccessLog.objects.create(
         user=actor.user if actor else None,
         organization=actor.organization if actor else None,
+        party=actor.party if actor else "",
+        channel=actor.channel if actor else "",
         action=action,
         object_type=object_label(obj),
         object_id=str(obj.pk),

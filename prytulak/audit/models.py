@@ -18,6 +18,9 @@ class AccessLog(models.Model):
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When no staff member: "host" or "household" reading their own record, and by what way.
+    party = models.CharField(_("party"), max_length=10, blank=True)
+    channel = models.CharField(_("how"), max_length=10, blank=True)
     action = models.CharField(_("what"), max_length=60, db_index=True)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)

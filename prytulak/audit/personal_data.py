@@ -95,9 +95,18 @@ NOT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "flag_reason": "written by the system (“Placement #12 broke down.”)",
     },
     "housing.Placement": {"status": "a choice"},
-    "housing.PlacementEvent": {"from_status": "a choice", "to_status": "a choice"},
-    "housing.CheckIn": {"outcome": "a choice"},
-    "housing.ProblemReport": {"side": "a choice"},
+    "housing.PlacementEvent": {
+        "from_status": "a choice",
+        "to_status": "a choice",
+        "by_party": "a choice (host or household)",
+        "channel": "a choice (staff, link, telegram, sms)",
+    },
+    "housing.CheckIn": {
+        "outcome": "a choice",
+        "done_by_party": "a choice (host or household)",
+        "channel": "a choice (staff, link, telegram, sms)",
+    },
+    "housing.ProblemReport": {"side": "a choice", "channel": "a choice"},
     "matching.MatchingRun": {
         "scope": "a choice",
         "country": "a code",
@@ -111,6 +120,8 @@ NOT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
         "object_type": "a model's name",
         "object_id": "a primary key",
         "reason": "why staff opened a record (a purpose, not data about the person)",
+        "party": "a code (host or household, when no staff member)",
+        "channel": "a code (staff, link, telegram, sms)",
     },
     "accounts.SessionRecord": {
         "session_key": "a random key",
@@ -182,6 +193,15 @@ NOT_PERSONAL_FIELDS: dict[str, dict[str, str]] = {
     },
     "sheets.ImportedRow": {"kind": "a choice", "fingerprint": "a hash"},
     "notify.TelegramLink": {"language": "a code"},
+    "notify.NotificationLog": {
+        "key": "the event and record ids a notice was about (numbers and codes)",
+        "channel": "a code (email, sms)",
+    },
+    "selfservice.AccessLink": {
+        "purpose": "a choice",
+        "token_hash": "a SHA-256 of a random token; opens nothing by itself",
+        "language": "a code",
+    },
 }
 
 # The change trail (django-simple-history) copies its model's fields and adds these.

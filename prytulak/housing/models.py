@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from prytulak.core.validators import validate_languages
 from prytulak.orgs.models import Organization
+from prytulak.orgs.scopes import Channel, Party
 from prytulak.people.models import Household
 
 MAX_BEDS = 500  # the largest collective centres
@@ -289,6 +290,11 @@ class PlacementEvent(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     reason = EncryptedCharField(_("reason"), max_length=300, blank=True, null=True)
+    # Empty when staff took the step; "host" or "household" when that side did it themselves.
+    by_party = models.CharField(_("by"), max_length=10, choices=Party.choices, blank=True)
+    channel = models.CharField(
+        _("how"), max_length=10, choices=Channel.choices, default=Channel.STAFF
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -297,6 +303,24 @@ class PlacementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement_id}: {self.from_status} → {self.to_status}"
+
+    def description(self) -> str:
+        """“Accepted by the host”, or the status for a step staff took."""
+        if not self.by_party:
+            return str(self.get_to_status_display())
+        accepted = self.to_status in (
+            PlacementStatus.HOST_ACCEPTED,
+            PlacementStatus.HOUSEHOLD_ACCEPTED,
+            PlacementStatus.CONFIRMED,
+        )
+        host = self.by_party == Party.HOST
+        if accepted:
+            return str(_("Accepted by the host") if host else _("Accepted by the household"))
+        if self.to_status == PlacementStatus.DECLINED:
+            return str(_("Declined by the host") if host else _("Declined by the household"))
+        if self.to_status == PlacementStatus.CANCELLED:
+            return str(_("Cancelled by the household") if not host else _("Cancelled by the host"))
+        return f"{self.get_to_status_display()} ({Party(self.by_party).label})"
 
 
 class CheckInOutcome(models.TextChoices):
@@ -320,6 +344,11 @@ class CheckIn(models.Model):
         _("outcome"), max_length=12, choices=CheckInOutcome.choices, blank=True
     )
     note = EncryptedTextField(_("note"), blank=True, null=True)
+    # Who answered when it was not staff: the host or the household on their own page.
+    done_by_party = models.CharField(
+        _("answered by"), max_length=10, choices=Party.choices, blank=True
+    )
+    channel = models.CharField(_("how"), max_length=10, choices=Channel.choices, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -346,6 +375,9 @@ class ProblemReport(models.Model):
     description = EncryptedTextField(_("what happened"), null=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(
+        _("how"), max_length=10, choices=Channel.choices, default=Channel.STAFF
     )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)

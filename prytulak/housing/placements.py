@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from prytulak.audit.log import log_access
 from prytulak.core.errors import NotAllowed, ServiceError
-from prytulak.orgs.scopes import Actor
+from prytulak.orgs.scopes import Actor, AnyActor
 from prytulak.people.models import Household, HouseholdStatus
 from prytulak.people.services import household_close
 
@@ -103,9 +103,17 @@ def _notify_proposal(placement_id: int) -> None:
     proposal_task.enqueue(placement_id)
 
 
-def acts_for(*, actor: Actor, placement: Placement, side: str) -> bool:
+def _notify_household(household_id: int, event: str, ref: int) -> None:
+    from prytulak.notify.tasks import household_notice_on_commit
+
+    household_notice_on_commit(household_id, event, ref)
+
+
+def acts_for(*, actor: AnyActor, placement: Placement, side: str) -> bool:
     """The household's organisation speaks for the household; the organisation that verified
-    the offer speaks for the host."""
+    the offer speaks for the host; a party (scopes.PartyActor) speaks only for itself."""
+    if actor.party and side != actor.party:
+        return False
     action: dict[str, str] = {
         Side.HOUSEHOLD: "placement.act_household",
         Side.HOST: "placement.act_host",
@@ -113,8 +121,13 @@ def acts_for(*, actor: Actor, placement: Placement, side: str) -> bool:
     return side in action and actor.can(action[side], placement)
 
 
-def _acts_for_either(actor: Actor, placement: Placement) -> bool:
+def _acts_for_either(actor: AnyActor, placement: Placement) -> bool:
     return actor.can("placement.act", placement)
+
+
+def _staff_acts(actor: AnyActor, placement: Placement) -> bool:
+    """Steps only an organisation takes (a host or household asks for them instead)."""
+    return not actor.party and actor.can("placement.act", placement)
 
 
 def _locked(placement: Placement) -> Placement:
@@ -125,12 +138,14 @@ def _locked(placement: Placement) -> Placement:
     )
 
 
-def _move(placement: Placement, to: str, actor: Actor, reason: str, fields: list[str]) -> None:
+def _move(placement: Placement, to: str, actor: AnyActor, reason: str, fields: list[str]) -> None:
     PlacementEvent.objects.create(
         placement=placement,
         from_status=placement.status,
         to_status=to,
         by=actor.user,
+        by_party=actor.party,
+        channel=actor.channel,
         reason=reason[:300],
     )
     placement.status = to
@@ -157,7 +172,9 @@ def _back_to_pool(household_id: int, *, raise_priority: bool = False) -> None:
     household.save(update_fields=["status", "priority", "updated_at"])
 
 
-def placement_accept(*, placement: Placement, actor: Actor, side: str, note: str = "") -> Placement:
+def placement_accept(
+    *, placement: Placement, actor: AnyActor, side: str, note: str = ""
+) -> Placement:
     """One side says yes. When both have, the beds are taken — the offer row is locked so two
     acceptances can never together exceed its beds on any day — and each side's contact
     details are released to the other, each release in the access log."""
@@ -181,6 +198,8 @@ def placement_accept(*, placement: Placement, actor: Actor, side: str, note: str
         if placement.host_accepted_at is None or placement.household_accepted_at is None:
             waiting = S.HOST_ACCEPTED if side == Side.HOST else S.HOUSEHOLD_ACCEPTED
             _move(placement, waiting, actor, note, fields)
+            if side == Side.HOST:
+                _notify_household(placement.household_id, "host_accepted", placement.pk)
             return placement
         taken = beds_taken(
             offer=offer, start=placement.start_date, end=placement.end_date, exclude_pk=placement.pk
@@ -214,7 +233,9 @@ def placement_accept(*, placement: Placement, actor: Actor, side: str, note: str
     return placement
 
 
-def placement_decline(*, placement: Placement, actor: Actor, side: str, reason: str) -> Placement:
+def placement_decline(
+    *, placement: Placement, actor: AnyActor, side: str, reason: str
+) -> Placement:
     if side not in Side.values:
         raise ServiceError(_("Say who declined: the host or the household."), code="side")
     if not acts_for(actor=actor, placement=placement, side=side):
@@ -234,9 +255,9 @@ def placement_decline(*, placement: Placement, actor: Actor, side: str, reason: 
     return placement
 
 
-def placement_cancel(*, placement: Placement, actor: Actor, reason: str) -> Placement:
+def placement_cancel(*, placement: Placement, actor: AnyActor, reason: str) -> Placement:
     """Called off before arrival; the beds are free again and the household waits."""
-    if not _acts_for_either(actor, placement):
+    if not _staff_acts(actor, placement):
         raise NotAllowed
     if not reason.strip():
         raise ServiceError(_("Give a reason."), code="reason")
@@ -250,7 +271,7 @@ def placement_cancel(*, placement: Placement, actor: Actor, reason: str) -> Plac
 
 
 def placement_depart(*, placement: Placement, actor: Actor, note: str = "") -> Placement:
-    if not _acts_for_either(actor, placement):
+    if not _staff_acts(actor, placement):
         raise NotAllowed
     with transaction.atomic():
         placement = _locked(placement)
@@ -262,7 +283,7 @@ def placement_depart(*, placement: Placement, actor: Actor, note: str = "") -> P
 def placement_arrive(*, placement: Placement, actor: Actor, note: str = "") -> Placement:
     """Arrival confirmed by the host's or the household's organisation; the daily job then
     schedules welfare check-ins."""
-    if not _acts_for_either(actor, placement):
+    if not _staff_acts(actor, placement):
         raise NotAllowed
     with transaction.atomic():
         placement = _locked(placement)
@@ -274,7 +295,7 @@ def placement_arrive(*, placement: Placement, actor: Actor, note: str = "") -> P
 
 def placement_end(*, placement: Placement, actor: Actor, reason: str = "") -> Placement:
     """The stay ended as planned; the household's case closes (its retention clock starts)."""
-    if not _acts_for_either(actor, placement):
+    if not _staff_acts(actor, placement):
         raise NotAllowed
     with transaction.atomic():
         placement = _locked(placement)
@@ -288,7 +309,7 @@ def placement_end(*, placement: Placement, actor: Actor, reason: str = "") -> Pl
 def placement_break_down(*, placement: Placement, actor: Actor, reason: str) -> Placement:
     """The stay failed: the household goes back to the pool with a higher priority and the
     offer is paused and flagged until a coordinator has looked at what happened."""
-    if not _acts_for_either(actor, placement):
+    if not _staff_acts(actor, placement):
         raise NotAllowed
     if not reason.strip():
         raise ServiceError(_("Say what happened."), code="reason")
@@ -309,30 +330,62 @@ def placement_break_down(*, placement: Placement, actor: Actor, reason: str) -> 
 
 
 def placement_report_problem(
-    *, placement: Placement, actor: Actor, side: str, description: str
+    *, placement: Placement, actor: AnyActor, side: str, description: str
 ) -> ProblemReport:
     """“Report a problem”, told by the host or the household to their organisation."""
     if side not in Side.values:
         raise ServiceError(_("Say who reported the problem."), code="side")
-    if not _acts_for_either(actor, placement):
+    if not _acts_for_either(actor, placement) or (actor.party and side != actor.party):
         raise NotAllowed
     if not description.strip():
         raise ServiceError(_("Describe the problem."), code="description")
     report = ProblemReport(
-        placement=placement, side=side, description=description.strip(), recorded_by=actor.user
+        placement=placement,
+        side=side,
+        description=description.strip()[:4000],
+        recorded_by=actor.user,
+        channel=actor.channel,
     )
     report.full_clean()
     report.save()
     return report
 
 
-def checkin_record(*, checkin: CheckIn, actor: Actor, outcome: str, note: str = "") -> CheckIn:
+def placement_rematch_request(
+    *, placement: Placement, actor: AnyActor, reason: str
+) -> Placement | ProblemReport:
+    """The household asks for another place. Before anyone is bound (an open proposal) it is
+    the household's decline; after both accepted it is a problem report, and their
+    organisation decides (cancel, or end the stay)."""
+    if not reason.strip():
+        raise ServiceError(_("Tell us why, so the next place fits better."), code="reason")
+    if placement.status in OPEN:
+        return placement_decline(
+            placement=placement, actor=actor, side=Side.HOUSEHOLD, reason=reason
+        )
+    if placement.status not in LIVE:
+        _require(placement, LIVE)
+    return placement_report_problem(
+        placement=placement,
+        actor=actor,
+        side=Side.HOUSEHOLD,
+        description=_("The household asks to be re-matched: %(reason)s") % {"reason": reason},
+    )
+
+
+def checkin_record(*, checkin: CheckIn, actor: AnyActor, outcome: str, note: str = "") -> CheckIn:
     if not _acts_for_either(actor, checkin.placement):
         raise NotAllowed
-    if outcome not in CheckInOutcome.values:
+    if outcome not in CheckInOutcome.values or (
+        actor.party and outcome == CheckInOutcome.UNREACHABLE
+    ):
         raise ServiceError(_("Choose how the check-in went."), code="outcome")
     n = CheckIn.objects.filter(pk=checkin.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=actor.user, outcome=outcome
+        done_at=timezone.now(),
+        done_by=actor.user,
+        outcome=outcome,
+        done_by_party=actor.party,
+        channel=actor.channel,
     )
     if n != 1:
         raise ServiceError(_("This check-in is already recorded."), code="done")

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from prytulak.audit.log import log_access
 from prytulak.core.privacy import name_key
 from prytulak.orgs.models import Role
-from prytulak.orgs.scopes import Actor
+from prytulak.orgs.scopes import Actor, AnyActor
 from prytulak.places.geocoder import place_keys
 
 from .models import HOLDS_BEDS, Host, HostOffer, OfferStatus, Placement
@@ -109,7 +109,7 @@ def offer_contact(*, actor: Actor, offer: HostOffer, reason: str) -> Host | None
 
 
 def placement_contacts(
-    *, actor: Actor, placement: Placement, reason: str
+    *, actor: AnyActor, placement: Placement, reason: str
 ) -> tuple[Host | None, object | None]:
     """(host, household) of a placement whose contacts the actor may read, each logged."""
     host = household = None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.core.privacy import email_index, messenger_index, name_key, phone_index
-from prytulak.orgs.scopes import Actor
+from prytulak.orgs.scopes import Actor, AnyActor
 
 from .models import (
     DocumentType,
@@ -143,8 +143,14 @@ def offer_confirm_email(*, token: str) -> HostOffer:
     return offer
 
 
-def offer_update(*, offer: HostOffer, actor: Actor, data: dict[str, Any]) -> HostOffer:
+# What a host may change on their own page; the rest is for their organisation.
+HOST_EDITABLE = {"available_from", "available_to", "beds", "pets_allowed"}
+
+
+def offer_update(*, offer: HostOffer, actor: AnyActor, data: dict[str, Any]) -> HostOffer:
     actor.require("offer.edit", offer)
+    if actor.party and not set(data) <= HOST_EDITABLE:
+        raise NotAllowed
     fields = []
     for name, value in data.items():
         setattr(offer, name, value)
@@ -162,6 +168,14 @@ _STATUS_MOVES = {
     OfferStatus.DRAFT: {OfferStatus.WITHDRAWN},
     OfferStatus.EXPIRED: {OfferStatus.ACTIVE, OfferStatus.WITHDRAWN},
     OfferStatus.WITHDRAWN: set(),
+}
+# A host may pause, reopen what they paused (unless it was flagged) and withdraw.
+_HOST_STATUS_MOVES = {
+    OfferStatus.ACTIVE: {OfferStatus.PAUSED, OfferStatus.WITHDRAWN},
+    OfferStatus.PAUSED: {OfferStatus.ACTIVE, OfferStatus.WITHDRAWN},
+    OfferStatus.AWAITING: {OfferStatus.WITHDRAWN},
+    OfferStatus.DRAFT: {OfferStatus.WITHDRAWN},
+    OfferStatus.EXPIRED: {OfferStatus.WITHDRAWN},
 }
 
 
@@ -251,8 +265,18 @@ def offer_reconfirm(*, token: str) -> HostOffer:
         payload = signing.loads(token, salt=RECONFIRM_SALT, max_age=max_age)
     except signing.BadSignature as exc:  # includes SignatureExpired
         raise ServiceError(_("This link is not valid."), code="invalid") from exc
+    return _reconfirm(payload.get("offer"))
+
+
+def offer_reconfirm_own(*, offer: HostOffer, actor: AnyActor) -> HostOffer:
+    """The host re-confirms from their own page (same rule as the e-mailed link)."""
+    actor.require("offer.edit", offer)
+    return _reconfirm(offer.pk)
+
+
+def _reconfirm(offer_pk: Any) -> HostOffer:
     with transaction.atomic():
-        offer = HostOffer.objects.select_for_update().filter(pk=payload.get("offer")).first()
+        offer = HostOffer.objects.select_for_update().filter(pk=offer_pk).first()
         if offer is None or offer.status not in (OfferStatus.ACTIVE, OfferStatus.EXPIRED):
             raise ServiceError(_("This offer can no longer be re-confirmed."), code="status")
         offer.status = OfferStatus.ACTIVE
@@ -287,20 +311,28 @@ def offers_expire_and_remind(*, today: datetime.date | None = None) -> tuple[int
 def _send_reconfirm_reminder(offer: HostOffer) -> None:
     if not offer.host.email:
         return
+    from prytulak.selfservice.services import link_create, link_url
+
+    # The host's own page for all their offers, so they can change them without calling.
+    _own, token = link_create(
+        purpose="offers", host=offer.host, language=offer.host.preferred_language
+    )
     with translation.override(offer.host.preferred_language):
-        context = {"offer": offer, "link": offer_reconfirm_link(offer)}
+        context = {"offer": offer, "link": offer_reconfirm_link(offer), "manage": link_url(token)}
         subject = _("Is your offer of a place still open?")
         body = render_to_string("housing/email/reconfirm_offer.txt", context)
     send_mail(subject, body, None, [offer.host.email])
 
 
-def offer_set_status(*, offer: HostOffer, actor: Actor, status: str) -> HostOffer:
+def offer_set_status(*, offer: HostOffer, actor: AnyActor, status: str) -> HostOffer:
     """Pause, withdraw, expire or reopen an offer: its verifying organisation (or a
     coordinator while no organisation has verified it yet)."""
     with transaction.atomic():
         offer = HostOffer.objects.select_for_update().get(pk=offer.pk)
         actor.require("offer.set_status", offer)
-        if status not in _STATUS_MOVES.get(OfferStatus(offer.status), set()):
+        moves = _HOST_STATUS_MOVES if actor.party else _STATUS_MOVES
+        reopen_flagged = actor.party and status == OfferStatus.ACTIVE and offer.flagged_at
+        if reopen_flagged or status not in moves.get(OfferStatus(offer.status), set()):
             raise ServiceError(
                 _("An offer cannot move from “%(old)s” to “%(new)s”.")
                 % {"old": offer.get_status_display(), "new": OfferStatus(status).label},

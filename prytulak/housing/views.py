@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from prytulak.core.views import form_action, render_list
 from prytulak.orgs.scopes import Actor
 from prytulak.people.models import HouseholdStatus
 from prytulak.people.selectors import household_list
+from prytulak.selfservice.services import links_for_placement
 
 from . import placements, selectors, services
 from .forms import (
@@ -239,6 +241,9 @@ def placement_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
         "step_form": PlacementStepForm(),
         "problem_form": ProblemForm(),
         "checkin_form": CheckInForm(),
+        "links": links_for_placement(placement),
+        "can_revoke": actor.can("link.revoke"),
+        "now": timezone.now(),
     }
     return render(request, "housing/placement_detail.html", context)
 

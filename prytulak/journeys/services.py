@@ -107,6 +107,33 @@ def trip_verify(*, trip: Trip, actor: Actor) -> Trip:
     return trip
 
 
+def trip_reschedule(*, trip: Trip, actor: Actor, data: dict[str, Any]) -> Trip:
+    """The trip's organisation changes where or when it leaves (origin, departure window,
+    arrival); every household booked on it is told the new pickup, once per change."""
+    actor.require("trip.verify", trip)
+    allowed = {"origin", "origin_latitude", "origin_longitude", "depart_earliest"}
+    allowed |= {"depart_latest", "arrive_by"}
+    if not set(data) <= allowed:
+        raise ServiceError(_("Only the pickup and the times can change."), code="fields")
+    with transaction.atomic():
+        trip = Trip.objects.select_for_update().get(pk=trip.pk)
+        changed = [name for name, value in data.items() if getattr(trip, name) != value]
+        for name in changed:
+            setattr(trip, name, data[name])
+        _check_trip({f.name: getattr(trip, f.name) for f in Trip._meta.concrete_fields})
+        trip.full_clean()
+        trip.save(update_fields=changed or ["depart_earliest"])
+        if changed:
+            from prytulak.notify.tasks import household_notice_on_commit
+
+            version = f"{trip.origin}|{trip.depart_earliest.isoformat()}"
+            for booking in trip.bookings.filter(status=BookingStatus.BOOKED):
+                household_notice_on_commit(
+                    booking.household_id, "pickup_changed", booking.pk, version
+                )
+    return trip
+
+
 def _needs(household: Household) -> dict[str, int]:
     members = list(household.members.all())
     return {
@@ -210,6 +237,9 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
         booking.status, booking.decided_by = BookingStatus.BOOKED, actor.user
         booking.save(update_fields=["status", "decided_by"])
         _add_ride(booking, trip)
+        from prytulak.notify.tasks import household_notice_on_commit
+
+        household_notice_on_commit(booking.household_id, "seat_booked", booking.pk)
     return booking
 
 

@@ -18,3 +18,23 @@ class TelegramLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} ↔ {self.chat_id}"
+
+
+class NotificationLog(models.Model):
+    """Each notice to a household, keyed by the event it announces, so it is sent once even
+    when a job runs twice (the unique key is claimed before sending)."""
+
+    key = models.CharField(max_length=120, unique=True)
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification sent")
+        verbose_name_plural = _("notifications sent")
+
+    def __str__(self) -> str:
+        return self.key

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from prytulak.housing.models import CheckIn, Placement
 
 from . import telegram
+from .family import household_notify
 from .models import TelegramLink
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,16 @@ def _telegram(host_id: int, text_for: Callable[[], str]) -> int:
 
 def proposal_to_host(placement_id: int) -> None:
     """A new proposal for the host's offer: what the household needs, not who they are."""
+    from prytulak.selfservice.models import LinkPurpose
+    from prytulak.selfservice.services import link_create, link_url
+
     placement = Placement.objects.select_related("offer__host", "household").get(pk=placement_id)
     host = placement.offer.host
+    _link, token = link_create(
+        purpose=LinkPurpose.PROPOSAL, placement=placement, language=host.preferred_language
+    )
     context = {
+        "link": link_url(token),
         "placement": placement,
         "offer": placement.offer,
         "people": placement.beds,
@@ -54,8 +62,13 @@ def proposal_to_host(placement_id: int) -> None:
     def text() -> str:
         return _(
             "New proposal for your offer in %(city)s: %(people)d people from %(date)s. "
-            "Your organisation will call you to agree it."
-        ) % {"city": placement.offer.city, "people": placement.beds, "date": placement.start_date}
+            "See it and answer here: %(link)s"
+        ) % {
+            "city": placement.offer.city,
+            "people": placement.beds,
+            "date": placement.start_date,
+            "link": context["link"],
+        }
 
     if host.email:
         with translation.override(host.preferred_language):
@@ -75,6 +88,7 @@ def checkins_due(*, today: datetime.date | None = None) -> int:
         "placement__offer__host", "placement__created_by", "placement__household__organization"
     ):
         placement = checkin.placement
+        household_notify(household_id=placement.household_id, event="checkin", ref=checkin.pk)
         staff = placement.created_by
         org = placement.household.organization
         if staff is not None and staff.email:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .models import Role
 
 if TYPE_CHECKING:
-    from .scopes import Actor
+    from .scopes import Actor, PartyActor
 
 C, W, D, H, V, P = (
     Role.COORDINATOR,
@@ -206,6 +206,15 @@ def shipment_own(actor: Actor, shipment: Any) -> bool:
     return shipment.warehouse.organization_id == actor.organization.pk
 
 
+def link_manage(actor: Actor, link: Any) -> bool:
+    """A host's or household's own link: the organisation on that side may switch it off."""
+    if link.purpose == "proposal":
+        return placement_either_side(actor, link.placement)
+    if link.purpose == "household":
+        return bool(_own(actor, link.household))
+    return bool(link.host.offers.filter(organization_id=actor.organization.pk).exists())
+
+
 @dataclass(frozen=True)
 class Rule:
     roles: frozenset[Role]
@@ -251,6 +260,7 @@ RULES: dict[str, Rule] = {
     "placement.household_contact": Rule(SEES_PERSONAL_DATA, placement_household_contact),
     "placement.problems": Rule(SEES_PERSONAL_DATA, placement_either_side),
     "placement.route": Rule(SEES_PERSONAL_DATA, placement_either_side),
+    "link.revoke": Rule(HOUSING_STAFF, link_manage),
     # Matching, imports, API keys
     "matching.run": Rule(COORDINATORS, _own),
     "import.run": Rule(HOUSING_STAFF, _own),
@@ -283,16 +293,77 @@ RULES: dict[str, Rule] = {
 }
 
 
-def can(actor: Actor | None, action: str, obj: Any = None) -> bool:
+# --- a host or a household acting on their own record (scopes.PartyActor) ---------------
+
+
+def _party_host(actor: PartyActor, host_id: Any) -> bool:
+    return actor.party == "host" and actor.host_id is not None and host_id == actor.host_id
+
+
+def _party_household(actor: PartyActor, household_id: Any) -> bool:
+    return (
+        actor.party == "household"
+        and actor.household_id is not None
+        and household_id == actor.household_id
+    )
+
+
+def _party_placement_host(actor: PartyActor, placement: Any) -> bool:
+    return _party_host(actor, placement.offer.host_id)
+
+
+def _party_placement_household(actor: PartyActor, placement: Any) -> bool:
+    return _party_household(actor, placement.household_id)
+
+
+def _party_placement(actor: PartyActor, placement: Any) -> bool:
+    return _party_placement_host(actor, placement) or _party_placement_household(actor, placement)
+
+
+def _party_sees_host(actor: PartyActor, placement: Any) -> bool:
+    """The household reads the host's contact once both accepted (the host's own contact is
+    not "released" to the host, so reading it is not logged as such)."""
+    return placement.contacts_released_at is not None and _party_placement_household(
+        actor, placement
+    )
+
+
+def _party_sees_household(actor: PartyActor, placement: Any) -> bool:
+    """The host reads the household's contact once both accepted, unless it was erased."""
+    if placement.household.erased_at is not None:
+        return False
+    return placement.contacts_released_at is not None and _party_placement_host(actor, placement)
+
+
+# Actions a party may take, always on one record of their own; every other action is refused.
+PARTY_RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "placement.view": _party_placement,
+    "placement.act": _party_placement,
+    "placement.act_host": _party_placement_host,
+    "placement.act_household": _party_placement_household,
+    "placement.host_contact": _party_sees_host,
+    "placement.household_contact": _party_sees_household,
+    "offer.view": lambda a, offer: _party_host(a, offer.host_id),
+    "offer.edit": lambda a, offer: _party_host(a, offer.host_id),
+    "offer.set_status": lambda a, offer: _party_host(a, offer.host_id),
+    "household.view": lambda a, household: _party_household(a, household.pk),
+}
+
+
+def can(actor: Actor | PartyActor | None, action: str, obj: Any = None) -> bool:
     """May `actor` do `action` (on `obj`, when given)? Unknown actions raise KeyError, so a
-    typo fails loudly instead of refusing or allowing silently."""
+    typo fails loudly instead of refusing or allowing silently. A party (host or household)
+    may only act on a record, never "in general", and only by PARTY_RULES."""
     rule = RULES[action]
+    if actor is not None and actor.party:
+        check = PARTY_RULES.get(action)
+        return obj is not None and check is not None and bool(check(actor, obj))
     if actor is None or actor.role not in rule.roles:
         return False
     return obj is None or rule.check is None or bool(rule.check(actor, obj))
 
 
-def require(actor: Actor | None, action: str, obj: Any = None) -> None:
+def require(actor: Actor | PartyActor | None, action: str, obj: Any = None) -> None:
     """Raise NotAllowed (403) unless `actor` may do `action`."""
     from prytulak.core.errors import NotAllowed
 

@@ -14,6 +14,8 @@ import enum
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from . import capabilities
 from .models import Membership, Organization, Role
@@ -62,6 +64,10 @@ class Actor:
     organization: Organization
     role: Role
 
+    # A staff member acts for the organisation, not for either side of a placement.
+    party = ""
+    channel = "staff"
+
     @property
     def household_scope(self) -> Scope:
         return HOUSEHOLD_SCOPE[self.role]
@@ -78,6 +84,46 @@ class Actor:
 
     def may_on(self, obj: object) -> May:
         return May(self, obj)
+
+
+class Party(models.TextChoices):
+    """Who acted on their own record, when it was not staff."""
+
+    HOST = "host", _("the host")
+    HOUSEHOLD = "household", _("the household")
+
+
+class Channel(models.TextChoices):
+    """How an answer reached us."""
+
+    STAFF = "staff", _("typed by staff")
+    LINK = "link", _("own link")
+    TELEGRAM = "telegram", _("Telegram")
+    SMS = "sms", _("SMS")
+
+
+@dataclass(frozen=True)
+class PartyActor:
+    """A host or a household acting on their own record, reached by a signed link (or later
+    Telegram or SMS). No user, organisation or role: the capability table has its own rules
+    for them (`capabilities.PARTY_RULES`), each limited to the party's own records."""
+
+    party: str  # Party.HOST or Party.HOUSEHOLD
+    host_id: int | None = None
+    household_id: int | None = None
+    channel: str = Channel.LINK
+    user: None = None
+    organization: None = None
+    role: None = None
+
+    def can(self, action: str, obj: object = None) -> bool:
+        return capabilities.can(self, action, obj)
+
+    def require(self, action: str, obj: object = None) -> None:
+        capabilities.require(self, action, obj)
+
+
+AnyActor = Actor | PartyActor
 
 
 def actor_for(user: AbstractBaseUser | AnonymousUser) -> Actor | None:

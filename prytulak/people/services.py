@@ -101,6 +101,10 @@ def household_register(
                 raise DuplicateHousehold(duplicates, hidden)
         household.save()
         Person.objects.bulk_create(_people(household, members))
+        from prytulak.notify.tasks import household_notice_on_commit
+
+        # The household's own link to follow its request (e-mail, else SMS).
+        household_notice_on_commit(household.pk, "registered", household.pk)
     return household
 
 

@@ -322,3 +322,39 @@ def test_odd_urls_answer_404_not_500(staff_client):
     ]:
         assert staff_client.get(url).status_code in (400, 404)
     assert staff_client.get("/places/suggest/", {"q": "\x00" * 3}).status_code == 200
+
+
+def test_link_pages_survive_garbage(db, settings, org_a, coordinator_a):
+    """The public own pages of hosts and households (by signed link): garbage in every form
+    gets a clear answer, never a 500."""
+    from django.test import Client
+
+    from prytulak.selfservice.services import link_create
+
+    settings.RATELIMIT_ENABLE = False
+    offer = make_offer(org_a)
+    placement = placements.placement_propose(
+        household=make_household(org_a, name="Placed"), offer=offer, actor=actor_for(coordinator_a)
+    )
+    CheckIn.objects.create(placement=placement, due_on=placement.start_date)
+    web = Client()
+    _l, host = link_create(purpose="proposal", placement=placement, language="en")
+    _l, family = link_create(purpose="household", household=placement.household, language="uk")
+    _l, offers = link_create(purpose="offers", host=offer.host, language="pl")
+    fields = ["reason", "description", "outcome", "note", "checkin", "placement"]
+    offer_fields = [f"o{offer.pk}-{f}" for f in FIELDS["offer"]] + [
+        f"o{offer.pk}-available_from",
+        f"o{offer.pk}-beds",
+    ]
+    urls = [
+        *[(reverse("link-action", args=[t, a]), fields) for t in (host, family) for a in
+          ("accept", "decline", "problem", "checkin", "rematch", "nonsense")],
+        *[(reverse("link-offer-action", args=[offers, offer.pk, a]), offer_fields) for a in
+          ("change", "pause", "reopen", "reconfirm", "nonsense")],
+    ]  # fmt: skip
+    for url, names in urls:
+        for data in garbage_posts(names):
+            response = web.post(url, data)
+            assert response.status_code < 500, (url, data)
+    for token in ["x" * 300, "%00", "../../etc", "A" * 22]:
+        assert web.get(f"/l/{token}/").status_code in (404, 429)

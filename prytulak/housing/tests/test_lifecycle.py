@@ -189,6 +189,10 @@ def test_offers_expire_unless_the_host_reconfirms(client, org_a, settings):
     assert message.to == [soon.host.email]
     assert "Czy Twoja oferta" in message.subject  # in the host's language
     link = next(line for line in message.body.splitlines() if "/host/reconfirm/" in line)
+    # The host's own page for their offers comes with it, in their language.
+    manage = next(word for word in message.body.split() if "/l/" in word)
+    own_page = client.get(manage.replace("http://127.0.0.1:8000", "")).content.decode()
+    assert "Twoje oferty" in own_page and soon.city in own_page
     response = client.get(link.replace("http://127.0.0.1:8000", ""))
     assert response.status_code == 200
     soon.refresh_from_db()

@@ -127,8 +127,9 @@ def test_a_host_links_telegram_and_gets_the_proposal_in_their_language(
     from django.core.management import call_command
 
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [offer.host.email]
+    # The host by e-mail, and the household (which has e-mail too) with its own link.
+    assert [m.to for m in mail.outbox] == [[offer.host.email], [household_a.email]]
+    assert "/l/" in mail.outbox[0].body and "/l/" in mail.outbox[1].body
     assert mail.outbox[0].subject == "Rodzina może u Ciebie zamieszkać"
     assert "Kraków" in mail.outbox[0].body and household_a.lead_name not in mail.outbox[0].body
     assert f"{placement.beds}" in mail.outbox[0].body

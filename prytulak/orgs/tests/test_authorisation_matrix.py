@@ -45,6 +45,7 @@ from prytulak.orgs import capabilities
 from prytulak.orgs.models import Organization, Role
 from prytulak.orgs.scopes import Actor, actor_for
 from prytulak.people.models import AgeBand, Household, HouseholdStatus, Person
+from prytulak.selfservice.services import link_create
 from prytulak.sheets.models import ImportJob
 
 ANONYMOUS = "anonymous"
@@ -125,6 +126,7 @@ ROUTES: dict[str, Route] = {
     "import-report": Route("import.run", "import"),
     "api-keys": Route("apikey.manage"),
     "api-key-revoke": Route("apikey.manage", "apitoken", "POST"),
+    "link-revoke": Route("link.revoke", "link", "POST"),
 }
 
 # API operation id → what it needs. Lists answer every member with their scope (never
@@ -384,7 +386,22 @@ class World:
                 actor=actor_for(self.b_coordinator), user=self.b_caseworker, name="partner"
             )[0],
         }
+        links = {
+            **{
+                f"proposal-{rel}": link_create(purpose="proposal", placement=p)[0]
+                for rel, p in placements.items()
+            },
+            **{
+                f"household-{rel}": link_create(purpose="household", household=h)[0]
+                for rel, h in hh.items()
+            },
+            **{
+                f"offers-{rel}": link_create(purpose="offers", host=o.host)[0]
+                for rel, o in offers.items()
+            },
+        }
         self.records = {
+            "link": links,
             "household": hh,
             "offer": offers,
             "placement": placements,

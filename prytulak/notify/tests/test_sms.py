@@ -1,0 +1,230 @@
+"""SMS: segment counting, the Twilio adapter against a fake Twilio on 127.0.0.1 (no test reaches
+the internet), every household notice in every language within two segments, sent once."""
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+import pytest
+from django.core import mail
+from django.utils import translation
+
+from prytulak.conftest import make_household
+from prytulak.housing import placements
+from prytulak.notify import family, sms
+from prytulak.notify.models import NotificationLog
+from prytulak.orgs.scopes import actor_for
+
+SID, AUTH = "AC" + "0" * 32, "test-auth-token"
+LANGUAGES = ["en", "uk", "ru", "be", "pl", "de", "lt"]
+
+
+class FakeTwilio(BaseHTTPRequestHandler):
+    """Twilio's Messages resource: POST .../Accounts/{sid}/Messages.json, basic auth."""
+
+    messages: list = []
+    refuse = False
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        form = dict(parse_qsl(self.rfile.read(length).decode()))
+        auth = self.headers.get("Authorization", "")
+        expected = "Basic " + base64.b64encode(f"{SID}:{AUTH}".encode()).decode()
+        if self.path != f"/2010-04-01/Accounts/{SID}/Messages.json" or auth != expected:
+            status, body = 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        elif FakeTwilio.refuse or not form.get("To", "").startswith("+"):
+            status, body = 400, {"code": 21211, "message": "Invalid 'To' Phone Number"}
+        else:
+            FakeTwilio.messages.append(form)
+            sid = f"SM{len(FakeTwilio.messages):032d}"
+            status, body = 201, {"sid": sid, "status": "queued", "to": form["To"]}
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def twilio(settings):
+    FakeTwilio.messages, FakeTwilio.refuse = [], False
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilio)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_BACKEND = "twilio"
+    settings.SMS_FROM = "+48700800900"
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = SID, AUTH
+    settings.TWILIO_API_URL = f"http://127.0.0.1:{server.server_port}"
+    yield FakeTwilio
+    server.shutdown()
+
+
+def test_segments_count_gsm7_and_ucs2():
+    assert sms.segments("a" * 160) == sms.Cost("GSM-7", 160, 1)
+    assert sms.segments("a" * 161) == sms.Cost("GSM-7", 161, 2)
+    assert sms.segments("a" * 306).segments == 2
+    assert sms.segments("a" * 307).segments == 3
+    assert sms.segments("€" * 80) == sms.Cost("GSM-7", 160, 1)  # the euro sign is an escape
+    assert sms.segments("ж" * 70) == sms.Cost("UCS-2", 70, 1)
+    assert sms.segments("ж" * 71) == sms.Cost("UCS-2", 71, 2)
+    assert sms.segments("ж" * 134).segments == 2
+    assert sms.segments("ж" * 135).segments == 3
+    assert sms.segments("a" * 152 + "€" + "a" * 10).segments == 2  # the pair is not split
+    assert sms.segments("ą").encoding == "UCS-2"  # Polish letters outside GSM-7
+
+
+def test_the_twilio_adapter_posts_the_message_and_reads_the_sid(twilio):
+    assert sms.send_sms("+48 600-100-200", "Привіт") == "SM" + "1".rjust(32, "0")
+    assert twilio.messages == [{"To": "+48600100200", "From": "+48700800900", "Body": "Привіт"}]
+
+
+def test_the_twilio_adapter_reports_refusals_and_bad_numbers(twilio, settings):
+    twilio.refuse = True
+    with pytest.raises(sms.SmsError, match="21211"):
+        sms.send_sms("+48600100200", "x")
+    twilio.refuse = False
+    settings.TWILIO_AUTH_TOKEN = "wrong"
+    with pytest.raises(sms.SmsError, match="20003"):
+        sms.send_sms("+48600100200", "x")
+    with pytest.raises(sms.SmsError):
+        sms.send_sms("0600 100 200", "x")  # not international: never sent
+    settings.TWILIO_API_URL = "http://127.0.0.1:9"  # nothing listens
+    settings.TWILIO_AUTH_TOKEN = AUTH
+    with pytest.raises(sms.SmsError, match="unreachable"):
+        sms.send_sms("+48600100200", "x")
+    assert twilio.messages == []
+
+
+def test_a_messaging_service_sender_is_sent_as_such(twilio, settings):
+    settings.SMS_FROM = "MG" + "1" * 32
+    sms.send_sms("+48600100200", "x")
+    assert twilio.messages[0]["MessagingServiceSid"] == settings.SMS_FROM
+    assert "From" not in twilio.messages[0]
+
+
+LONG = {
+    "city": "Kędzierzyn-Koźle",  # a long town name
+    "date": "28.02",
+    "place": "Lwów, Dworzec Główny",
+    "time": "28.02 23:45",
+    "url": "https://prytulak.example.org/l/" + "x" * 22 + "/",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_household_notice_fits_two_segments_in_every_language(language):
+    with translation.override(language):
+        for event in family.EVENTS:
+            text = family.render(event, LONG)
+            cost = sms.segments(text)
+            assert cost.segments <= 2, (language, event, cost, text)
+            assert LONG["url"] in text
+            if language != "en":
+                with translation.override("en"):
+                    assert text != family.render(event, LONG), (language, event)
+
+
+@pytest.mark.django_db
+def test_a_household_without_email_gets_the_proposal_by_sms_once(
+    twilio, org_a, coordinator_a, offer_a
+):
+    household = make_household(org_a, email="")
+    household.languages = ["ru"]
+    household.save(update_fields=["languages"])
+    placement = placements.placement_propose(
+        household=household, offer=offer_a, actor=actor_for(coordinator_a)
+    )
+    assert family.household_notify(household_id=household.pk, event="proposal", ref=placement.pk)
+    assert (
+        family.household_notify(household_id=household.pk, event="proposal", ref=placement.pk) == ""
+    )  # once
+    assert len(twilio.messages) == 1 and mail.outbox == []
+    text = twilio.messages[0]["Body"]
+    assert text.startswith("Приют") and "Kraków" in text and "/l/" in text
+    assert twilio.messages[0]["To"] == "+380671234567"
+    assert NotificationLog.objects.get().channel == "sms"
+
+
+@pytest.mark.django_db
+def test_a_failed_sms_is_tried_again_next_time(twilio, org_a, coordinator_a, offer_a):
+    household = make_household(org_a, email="")
+    placement = placements.placement_propose(
+        household=household, offer=offer_a, actor=actor_for(coordinator_a)
+    )
+    twilio.refuse = True
+    assert (
+        family.household_notify(household_id=household.pk, event="proposal", ref=placement.pk) == ""
+    )
+    assert NotificationLog.objects.count() == 0
+    twilio.refuse = False
+    assert (
+        family.household_notify(household_id=household.pk, event="proposal", ref=placement.pk)
+        == "sms"
+    )
+    assert len(twilio.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_booked_seat_and_a_changed_pickup_reach_the_household_once_each(
+    settings,
+    org_a,
+    caseworker_a,
+    coordinator_b,
+    driver_b,
+    make_trip,
+    keep_test_connection_in_worker,
+    django_capture_on_commit_callbacks,
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from prytulak.journeys import services as journeys
+    from prytulak.selfservice.services import link_create
+
+    settings.SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    household = make_household(org_a, email="")
+    driver_b.first_name = "Petro"
+    driver_b.save()
+    trip = make_trip(driver=driver_b)
+    booking = journeys.booking_request(
+        trip=trip, household=household, actor=actor_for(caseworker_a)
+    )
+    b = actor_for(coordinator_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        journeys.booking_confirm(booking=booking, actor=b)
+    later = trip.depart_earliest + datetime.timedelta(hours=1)
+    change = {
+        "origin": "Lviv, bus station",
+        "depart_earliest": later,
+        "depart_latest": later + datetime.timedelta(hours=1),
+    }
+    for _ in range(2):  # the second time nothing changes, so nothing is sent
+        with django_capture_on_commit_callbacks(execute=True):
+            journeys.trip_reschedule(trip=trip, actor=b, data=change)
+    with pytest.raises(journeys.ServiceError):
+        journeys.trip_reschedule(trip=trip, actor=b, data={"seats": 1})
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    texts = [text for _to, text in sms.outbox]
+    assert len(texts) == 2
+    assert texts[0].startswith("Притулок: місця заброньовано. Посадка Lviv,")
+    assert texts[1].startswith("Притулок: нове місце посадки Lviv, bus station,")
+    # The household's page: the pickup, and the driver's first name from the day before.
+    _l, token = link_create(purpose="household", household=household, language="en")
+    body = Client().get(reverse("link-page", args=[token])).content.decode()
+    assert "Pickup: Lviv, bus station" in body and "driver: Petro" in body
+    trip.refresh_from_db()
+    trip.depart_earliest += datetime.timedelta(days=3)
+    trip.depart_latest += datetime.timedelta(days=3)
+    trip.arrive_by += datetime.timedelta(days=3)
+    trip.save()
+    body = Client().get(reverse("link-page", args=[token])).content.decode()
+    assert "Pickup: Lviv, bus station" in body and "Petro" not in body
