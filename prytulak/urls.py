@@ -85,6 +85,7 @@ staff_patterns = [
     path("api-keys/", api_views.token_list, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", api_views.token_revoke, name="api-key-revoke"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
+    path("matching/<int:pk>/results.csv", matching_views.run_csv, name="matching-run-csv"),
 ]
 
 urlpatterns = [

@@ -194,8 +194,11 @@ def placement_get(*, actor: Actor, pk: int) -> Placement:
     sides = Q(household__organization_id=org) | Q(offer__organization_id=org)
     if actor.role == Role.COORDINATOR:
         sides |= Q(run__organization_id=org)
-    return (
+    placement = (
         Placement.objects.select_related("household__organization", "offer__host", "run")
         .filter(sides)
         .get(pk=pk)
     )
+    if not actor.can("placement.view", placement):  # e.g. the pool household is no longer shared
+        raise Placement.DoesNotExist
+    return placement

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from prytulak.core.choices import SPOKEN_LANGUAGES
 from prytulak.core.errors import ServiceError
-from prytulak.housing.models import HostHousehold, HostOffer, OfferStatus, PlacementStatus
+from prytulak.housing.models import HostHousehold, HostOffer, OfferStatus
 from prytulak.housing.placements import LIVE, Proposal, placement_propose_many
 from prytulak.housing.selectors import offer_room
 from prytulak.orgs.models import Membership, Role
