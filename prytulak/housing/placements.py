@@ -168,8 +168,8 @@ def placement_propose_many(
                 .values("offer_id")
                 .annotate(claimed_beds=Sum("beds"), claimed_slots=Count("pk"))
             }
-            for row in rows:
-                row.update(claims.get(row["pk"], {}))
+            for values in rows:
+                row: dict[str, Any] = {**values, **claims.get(values["pk"], {})}
                 row["beds_left"], row["slots_left"] = offer_room(row)
                 offers[row["pk"]] = row
         household_ids = [p.household_id for p in pairs]
@@ -180,7 +180,8 @@ def placement_propose_many(
                     status__in=[HouseholdStatus.NEW, HouseholdStatus.WAITING],
                 ).values_list("pk", flat=True)
             )
-        made, refused = [], []
+        made: list[Placement] = []
+        refused: list[tuple[int, str]] = []
         for p in pairs:
             offer = offers.get(p.offer_id)
             if p.household_id not in waiting:
@@ -203,14 +204,14 @@ def placement_propose_many(
             [PlacementEvent(placement=p, to_status=S.PROPOSED, by=actor.user) for p in made],
             batch_size=BATCH,
         )
-        ids = [p.household_id for p in made]
+        ids = [m.household_id for m in made]
         for a in range(0, len(ids), BATCH):
             Household.objects.filter(pk__in=ids[a : a + BATCH]).update(
                 status=HouseholdStatus.PROPOSED
             )
         by_host: dict[int, list[int]] = defaultdict(list)
-        for p in made:
-            by_host[offers[p.offer_id]["host_id"]].append(p.pk)
+        for m in made:
+            by_host[offers[m.offer_id]["host_id"]].append(m.pk)
         transaction.on_commit(lambda: _notify_hosts(by_host))
     return Proposed(placements=made, refused=refused)
 

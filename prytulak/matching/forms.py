@@ -47,7 +47,7 @@ class ResultsForm(forms.Form):
         from .explain import REASON_TEXT
 
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", "—")] + [
+        self.fields["reason"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (code, text()) for code, text in REASON_TEXT.items()
         ]
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -104,7 +104,7 @@ def _results(request: HttpRequest, run: MatchingRun) -> dict:
 
 
 @staff_view("matching.run")
-def run_csv(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+def run_csv(request: HttpRequest, pk: int, *, actor: Actor) -> StreamingHttpResponse:
     """The filtered rows of the results page as CSV: no contact details, names only where
     the household's sharing level allows, every cell safe to open in a spreadsheet."""
     run = _get_run(actor, pk)
