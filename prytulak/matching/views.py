@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from prytulak.audit.log import log_access
 from prytulak.core.csv_export import csv_stream_response
 from prytulak.core.decorators import staff_view
 from prytulak.core.errors import ServiceError
@@ -112,4 +113,12 @@ def run_csv(request: HttpRequest, pk: int, *, actor: Actor) -> StreamingHttpResp
         raise Http404
     filters = ResultsForm(request.GET).filters()
     header, rows = csv_rows(actor=actor, run=run, **filters)
+    # the file may name households (where their sharing level allows): the export is logged
+    log_access(
+        actor=actor,
+        obj=run,
+        action="run.results_exported",
+        fields=["lead_name"],
+        reason=", ".join(f"{k}={v}" for k, v in filters.items() if v),
+    )
     return csv_stream_response(f"run-{run.pk}-{filters['show']}.csv", header, rows)

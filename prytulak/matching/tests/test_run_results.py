@@ -250,6 +250,9 @@ def test_the_results_download_has_the_filtered_rows_without_contacts(
         reverse("matching-run-csv", args=[big_run.pk]), {"show": "unplaced", "reason": "taken"}
     )
     assert len(list(csv.reader(io.StringIO(b"".join(unplaced.streaming_content).decode())))) == 4
+    from prytulak.audit.log import access_log_for
+
+    assert [a.action for a in access_log_for(big_run)] == ["run.results_exported"] * 2
 
 
 def test_the_api_shows_the_run_with_its_certificate_and_paged_proposals(coordinator_a, big_run):
