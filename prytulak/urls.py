@@ -87,6 +87,7 @@ staff_patterns = [
     path("api-keys/<int:pk>/revoke/", api_views.token_revoke, name="api-key-revoke"),
     path("links/<int:pk>/revoke/", selfservice_views.link_revoke, name="link-revoke"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
+    path("matching/<int:pk>/results.csv", matching_views.run_csv, name="matching-run-csv"),
 ]
 
 urlpatterns = [

@@ -7,7 +7,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from prytulak.matching import runs
+from prytulak.housing.models import Placement
+from prytulak.matching import results, runs
+from prytulak.matching.explain import explanation_text
 from prytulak.matching.forms import RunForm
 from prytulak.matching.models import MatchingRun, RunScope
 
@@ -25,8 +27,57 @@ class RunOut(Schema):
     progress: int = Field(..., description="Percent done.")
     stage: str
     summary: dict[str, Any]
+    bound: float | None = Field(
+        None, description="No assignment within reach can total more than this value."
+    )
+    gap: float | None = Field(None, description="1 − value / bound: how far from the best.")
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_bound(obj: MatchingRun) -> float | None:
+        return obj.summary.get("bound")
+
+    @staticmethod
+    def resolve_gap(obj: MatchingRun) -> float | None:
+        return obj.summary.get("gap")
+
+
+class ProposalOut(Schema):
+    """One proposal of a run: the pair, the facts behind it; no names or contacts."""
+
+    id: int
+    household_id: int
+    offer_id: int
+    beds: int
+    status: str
+    score: float | None
+    km: float | None
+    from_place: str = Field("", description="Where the distance is measured from.")
+    city: str
+    country: str
+    start_date: datetime.date
+    explanation: str
+
+    @staticmethod
+    def resolve_km(obj: Placement) -> float | None:
+        return obj.explanation.get("km")
+
+    @staticmethod
+    def resolve_from_place(obj: Placement) -> str:
+        return obj.explanation.get("from", "")
+
+    @staticmethod
+    def resolve_city(obj: Placement) -> str:
+        return obj.offer.city
+
+    @staticmethod
+    def resolve_country(obj: Placement) -> str:
+        return obj.offer.country
+
+    @staticmethod
+    def resolve_explanation(obj: Placement) -> str:
+        return explanation_text(obj.explanation)
 
 
 class RunIn(Schema):
@@ -50,6 +101,18 @@ def run_list(request: HttpRequest):  # noqa: ANN201
 @router.get("{run_id}", response=responses(RunOut), summary="One run and its progress")
 def run_get(request: HttpRequest, run_id: int = path_id()):  # noqa: ANN201
     return Status(200, _runs(request).get(pk=run_id))
+
+
+@router.get(
+    "{run_id}/proposals",
+    response=responses(list[ProposalOut]),
+    summary="A run's proposals, best first",
+)
+@paginate(Page)
+def run_proposals(  # noqa: ANN201
+    request: HttpRequest, run_id: int = path_id(), country: CountryOrBlank = ""
+):
+    return results.run_proposals(run=_runs(request).get(pk=run_id), country=country)
 
 
 def _answer(request: HttpRequest, pk: int) -> dict:

@@ -4,7 +4,8 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from prytulak.orgs import capabilities
@@ -13,7 +14,7 @@ from prytulak.orgs.scopes import Actor, actor_for
 
 def staff_view(
     action: str | None = None,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Require a logged-in member of an organisation whose role may do `action` (an entry of
     the capability table, asked without a record: the view asks again for its record); pass
     the Actor as `actor`. Roles that see personal data must also have passed the second
@@ -21,9 +22,9 @@ def staff_view(
     if action is not None:
         capabilities.RULES[action]  # noqa: B018 - a typo fails at import, not at request time
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = actor_for(request.user)

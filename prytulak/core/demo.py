@@ -650,7 +650,12 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
             # Each side is spoken for by its own organisation: the household's and the one
             # that verified the offer. Some proposals are still waiting for an answer.
             host_actor = coordinators[offer.organization_id]
-            placement = placements.placement_propose(household=household, offer=offer, actor=actor)
+            try:
+                placement = placements.placement_propose(
+                    household=household, offer=offer, actor=actor
+                )
+            except ServiceError:  # its beds are already taken by an earlier placement
+                continue
             step = rng.random()
             try:
                 if step < 0.85:

@@ -7,10 +7,14 @@ travelling → arrived → ended; or declined, cancelled before arrival, broke d
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +35,10 @@ from .models import (
     ProblemReport,
     Side,
 )
-from .selectors import beds_taken
+from .selectors import beds_taken, offer_room
+
+if TYPE_CHECKING:
+    from prytulak.matching.models import MatchingRun
 
 S = PlacementStatus
 OPEN = [S.PROPOSED, S.HOST_ACCEPTED, S.HOUSEHOLD_ACCEPTED]
@@ -72,6 +79,9 @@ def placement_check_fit(
 def placement_propose(
     *, household: Household, offer: HostOffer, actor: Actor, start: datetime.date | None = None
 ) -> Placement:
+    """One proposal, made by a member of the household's organisation. An offer whose beds
+    are already held (both sides accepted) on those dates is refused now, under a lock on
+    the offer, rather than when the second side says yes."""
     actor.require("household.propose", household)
     actor.require("offer.propose", offer)
     start = start or max(household.arrival_date, offer.available_from, timezone.localdate())
@@ -88,19 +98,137 @@ def placement_propose(
     )
     placement.full_clean()
     with transaction.atomic():
+        locked = HostOffer.objects.select_for_update().get(pk=offer.pk)
+        taken = beds_taken(offer=locked, start=start, end=offer.available_to)
+        if taken + placement.beds > locked.beds:
+            raise ServiceError(
+                _("These beds are no longer available: %(free)d of %(beds)d are free.")
+                % {"free": max(locked.beds - taken, 0), "beds": locked.beds},
+                code="capacity",
+            )
         placement.save()
         PlacementEvent.objects.create(placement=placement, to_status=S.PROPOSED, by=actor.user)
-        transaction.on_commit(lambda: _notify_proposal(placement.pk))
+        transaction.on_commit(lambda: _notify_hosts({offer.host_id: [placement.pk]}))
         Household.objects.filter(
             pk=household.pk, status__in=[HouseholdStatus.NEW, HouseholdStatus.WAITING]
         ).update(status=HouseholdStatus.PROPOSED)
     return placement
 
 
-def _notify_proposal(placement_id: int) -> None:
-    from prytulak.notify.tasks import proposal_task
+@dataclass(frozen=True)
+class Proposal:
+    """One pair a matching run wants to propose, with the engine's score and reasons."""
 
-    proposal_task.enqueue(placement_id)
+    household_id: int
+    offer_id: int
+    beds: int
+    start_date: datetime.date
+    end_date: datetime.date | None
+    score: float | None = None
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Proposed:
+    placements: list[Placement]
+    refused: list[tuple[int, str]]  # (household id, reason code) in the order given
+
+
+# Why a pair was refused at proposal time (Unplaced.reason codes; explain.REASON_TEXT).
+TAKEN, OFFER_CLOSED, NOT_WAITING = "taken", "offer_closed", "not_waiting"
+BATCH = 5_000  # rows per query, INSERT or UPDATE
+NOTIFY_BATCH = 1_000  # placements per notification job (a host is never split)
+
+
+def placement_propose_many(
+    *, actor: Actor, run: MatchingRun, pairs: Sequence[Proposal]
+) -> Proposed:
+    """A run's proposals, each as `placement_propose` would make it (an event each, the
+    household marked proposed, its host told), in a few queries per 5,000 rows. The offers
+    are locked and their room recomputed from live placements, as the run's loader counts
+    it: a pair whose offer has no room left, or is no longer active, or whose household no
+    longer waits, is refused with that reason instead of overbooking. Each host gets one
+    message listing all of their new proposals."""
+    actor.require("matching.run", run)
+    offers: dict[int, dict[str, Any]] = {}
+    waiting: set[int] = set()
+    with transaction.atomic():
+        offer_ids = sorted({p.offer_id for p in pairs})
+        for a in range(0, len(offer_ids), BATCH):
+            chunk = offer_ids[a : a + BATCH]
+            rows = (
+                HostOffer.objects.select_for_update(of=("self",))
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values("pk", "beds", "status", "host_id", "host__kind")
+            )
+            claims = {
+                c["offer_id"]: c
+                for c in Placement.objects.filter(offer_id__in=chunk, status__in=LIVE)
+                .values("offer_id")
+                .annotate(claimed_beds=Sum("beds"), claimed_slots=Count("pk"))
+            }
+            for values in rows:
+                row: dict[str, Any] = {**values, **claims.get(values["pk"], {})}
+                row["beds_left"], row["slots_left"] = offer_room(row)
+                offers[row["pk"]] = row
+        household_ids = [p.household_id for p in pairs]
+        for a in range(0, len(household_ids), BATCH):
+            waiting.update(
+                Household.objects.filter(
+                    pk__in=household_ids[a : a + BATCH],
+                    status__in=[HouseholdStatus.NEW, HouseholdStatus.WAITING],
+                ).values_list("pk", flat=True)
+            )
+        made: list[Placement] = []
+        refused: list[tuple[int, str]] = []
+        for p in pairs:
+            offer = offers.get(p.offer_id)
+            if p.household_id not in waiting:
+                refused.append((p.household_id, NOT_WAITING))
+            elif offer is None or offer["status"] != OfferStatus.ACTIVE:
+                refused.append((p.household_id, OFFER_CLOSED))
+            elif offer["beds_left"] < p.beds or offer["slots_left"] < 1:
+                refused.append((p.household_id, TAKEN))
+            else:
+                offer["beds_left"] -= p.beds
+                offer["slots_left"] -= 1
+                waiting.discard(p.household_id)  # one proposal per household and run
+                made.append(Placement(
+                    household_id=p.household_id, offer_id=p.offer_id, beds=p.beds,
+                    start_date=p.start_date, end_date=p.end_date, status=S.PROPOSED, run=run,
+                    score=p.score, explanation=p.explanation, created_by=actor.user,
+                ))  # fmt: skip
+        Placement.objects.bulk_create(made, batch_size=BATCH)
+        PlacementEvent.objects.bulk_create(
+            [PlacementEvent(placement=p, to_status=S.PROPOSED, by=actor.user) for p in made],
+            batch_size=BATCH,
+        )
+        ids = [m.household_id for m in made]
+        for a in range(0, len(ids), BATCH):
+            Household.objects.filter(pk__in=ids[a : a + BATCH]).update(
+                status=HouseholdStatus.PROPOSED
+            )
+        by_host: dict[int, list[int]] = defaultdict(list)
+        for m in made:
+            by_host[offers[m.offer_id]["host_id"]].append(m.pk)
+        transaction.on_commit(lambda: _notify_hosts(by_host))
+    return Proposed(placements=made, refused=refused)
+
+
+def _notify_hosts(by_host: dict[int, list[int]]) -> None:
+    """Queue the hosts' messages: one job per ~1,000 proposals, all of a host's in one job,
+    so that each host gets one message however many proposals they have."""
+    from prytulak.notify.tasks import proposals_task
+
+    chunk: list[int] = []
+    for ids in by_host.values():
+        if chunk and len(chunk) + len(ids) > NOTIFY_BATCH:
+            proposals_task.enqueue(chunk)
+            chunk = []
+        chunk.extend(ids)
+    if chunk:
+        proposals_task.enqueue(chunk)
 
 
 def _notify_household(household_id: int, event: str, ref: int) -> None:

@@ -9,7 +9,7 @@ from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor, AnyActor
 from prytulak.places.geocoder import place_keys
 
-from .models import HOLDS_BEDS, Host, HostOffer, OfferStatus, Placement
+from .models import HOLDS_BEDS, Host, HostKind, HostOffer, OfferStatus, Placement
 
 # A record number typed in a search box: ASCII digits only ("²" is a digit to str.isdigit()
 # but not to int()), and short enough to be a primary key.
@@ -148,6 +148,17 @@ def beds_taken(
     return qs.aggregate(total=Sum("beds"))["total"] or 0
 
 
+def offer_room(row: dict) -> tuple[int, int]:
+    """Beds and household slots still free on an offer row with `beds`, `host__kind` and
+    the live placements' `claimed_beds` / `claimed_slots` (a private home takes one
+    household; a collective centre one per two beds). Matching runs load offers and
+    propose to them by this same count."""
+    slots = 1 if row["host__kind"] == HostKind.PERSON else max(1, row["beds"] // 2)
+    beds_claimed = row.get("claimed_beds") or 0
+    slots_claimed = row.get("claimed_slots") or 0
+    return max(row["beds"] - beds_claimed, 0), max(slots - slots_claimed, 0)
+
+
 def host_response(*, host: Host) -> dict[str, int | None]:
     """How often the host answered proposals: proposals, answered, rate in percent."""
     counts = Placement.objects.filter(offer__host=host).aggregate(
@@ -175,5 +186,19 @@ def placement_list(*, actor: Actor, status: str = "") -> QuerySet[Placement]:
 
 
 def placement_get(*, actor: Actor, pk: int) -> Placement:
-    """The placement if the actor's organisation is on either side; DoesNotExist otherwise."""
-    return placement_list(actor=actor).get(pk=pk)
+    """The placement if the actor's organisation is on either side, or (for a coordinator)
+    its matching run proposed it; DoesNotExist otherwise. The view asks `placement.view`."""
+    if not actor.can("placement.list"):
+        raise Placement.DoesNotExist
+    org = actor.organization.pk
+    sides = Q(household__organization_id=org) | Q(offer__organization_id=org)
+    if actor.role == Role.COORDINATOR:
+        sides |= Q(run__organization_id=org)
+    placement = (
+        Placement.objects.select_related("household__organization", "offer__host", "run")
+        .filter(sides)
+        .get(pk=pk)
+    )
+    if not actor.can("placement.view", placement):  # e.g. the pool household is no longer shared
+        raise Placement.DoesNotExist
+    return placement

@@ -14,6 +14,12 @@ REASON_TEXT = {
         "offers nearby, but none fits (beds, dates, pets, children, access or safeguarding)"
     ),
     "capacity": lambda: _("the offers that fit were taken by other households"),
+    # refused when proposed: the world changed between loading and storing the run
+    "taken": lambda: _(
+        "the offers chosen were filled by other placements while the run was working"
+    ),
+    "offer_closed": lambda: _("the offer chosen was withdrawn or paused while the run was working"),
+    "not_waiting": lambda: _("someone else proposed or placed them while the run was working"),
 }
 
 

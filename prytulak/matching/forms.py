@@ -27,3 +27,35 @@ class RunForm(forms.Form):
         if cleaned.get("max_km") is None:
             cleaned["max_km"] = DEFAULT_MAX_KM
         return cleaned
+
+
+class ResultsForm(forms.Form):
+    """Filters of a run's results page (and of its CSV download)."""
+
+    PROPOSED, UNPLACED = "proposed", "unplaced"
+    show = forms.ChoiceField(
+        label=_("Show"),
+        choices=[(PROPOSED, _("Proposals")), (UNPLACED, _("Not placed"))],
+        required=False,
+    )
+    reason = forms.ChoiceField(label=_("Reason"), required=False)
+    country = forms.ChoiceField(
+        label=_("Country of the offer"), choices=[("", "—"), *COUNTRIES], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .explain import REASON_TEXT
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (code, text()) for code, text in REASON_TEXT.items()
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters (an invalid one is dropped; its error shows on the page)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "show": data.get("show") or self.PROPOSED,
+            "reason": data.get("reason", ""),
+            "country": data.get("country", ""),
+        }

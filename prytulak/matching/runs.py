@@ -17,15 +17,10 @@ from django.utils.translation import gettext as _
 
 from prytulak.core.choices import SPOKEN_LANGUAGES
 from prytulak.core.errors import ServiceError
-from prytulak.housing.models import (
-    HostHousehold,
-    HostKind,
-    HostOffer,
-    OfferStatus,
-    Placement,
-    PlacementEvent,
-    PlacementStatus,
-)
+from prytulak.housing.models import HostHousehold, HostOffer, OfferStatus
+from prytulak.housing.placements import LIVE, Proposal, placement_propose_many
+from prytulak.housing.selectors import offer_room
+from prytulak.orgs.models import Membership, Role
 from prytulak.orgs.scopes import Actor
 from prytulak.people.models import CHILD_BANDS, AgeBand, Household, HouseholdStatus, Sex
 from prytulak.people.selectors import SHARED
@@ -36,14 +31,7 @@ from .models import DEFAULT_MAX_KM, MatchingRun, RunScope, RunStatus, Unplaced
 
 LANGUAGE_BIT = {code: i for i, (code, _name) in enumerate(SPOKEN_LANGUAGES)}
 # Placements that hold or claim beds: the engine sees only what is left.
-CLAIMS_BEDS = [
-    PlacementStatus.PROPOSED,
-    PlacementStatus.HOST_ACCEPTED,
-    PlacementStatus.HOUSEHOLD_ACCEPTED,
-    PlacementStatus.CONFIRMED,
-    PlacementStatus.TRAVELLING,
-    PlacementStatus.ARRIVED,
-]
+CLAIMS_BEDS = LIVE
 STAY_NIGHTS = 90  # households do not yet say how long they need; three months is typical
 EPOCH = datetime.date(2020, 1, 1)
 
@@ -204,13 +192,7 @@ def households_to_arrays(rows: list[dict[str, Any]], today: datetime.date) -> Ho
     )
 
 
-def room(row: dict[str, Any]) -> tuple[int, int]:
-    """Beds and household slots still free on an offer row (a private home takes one
-    household; a collective centre one per two beds)."""
-    slots = 1 if row["host__kind"] == HostKind.PERSON else max(1, row["beds"] // 2)
-    beds_claimed = row.get("claimed_beds") or 0
-    slots_claimed = row.get("claimed_slots") or 0
-    return max(row["beds"] - beds_claimed, 0), max(slots - slots_claimed, 0)
+room = offer_room  # the same count the placement service proposes by
 
 
 def offers_to_arrays(rows: list[dict[str, Any]]) -> Offers:
@@ -269,38 +251,32 @@ def _execute(run: MatchingRun) -> None:
     _progress(run, 80, "storing")
     t = time.perf_counter()
     placed = np.flatnonzero(result.offer >= 0)
+    actor = _run_actor(run)
     with transaction.atomic():
-        proposals = []
+        pairs = []
         for i in placed.tolist():
             row, offer = households[i], offers[int(result.offer[i])]
-            start = max(row["arrival_date"], offer["available_from"], today)
-            proposals.append(Placement(
+            pairs.append(Proposal(
                 household_id=row["pk"], offer_id=offer["pk"], beds=int(h_arr.size[i]),
-                start_date=start, end_date=offer["available_to"], status=PlacementStatus.PROPOSED,
-                run=run, score=float(result.value[i]), created_by=run.created_by,
+                start_date=max(row["arrival_date"], offer["available_from"], today),
+                end_date=offer["available_to"], score=float(result.value[i]),
                 explanation=_why(i, row, offer, result, h_arr),
             ))  # fmt: skip
-        Placement.objects.bulk_create(proposals, batch_size=BATCH)
-        PlacementEvent.objects.bulk_create(
-            [PlacementEvent(placement=p, to_status=PlacementStatus.PROPOSED, by=run.created_by)
-             for p in proposals],
-            batch_size=BATCH,
-        )  # fmt: skip
-        reasons = [UNMATCHED_REASONS[r] for r in result.reason.tolist() if r >= 0]
+        proposed = placement_propose_many(actor=actor, run=run, pairs=pairs)
+        unplaced = [(households[i]["pk"], UNMATCHED_REASONS[r])
+                    for i, r in enumerate(result.reason.tolist()) if r >= 0]  # fmt: skip
+        unplaced += proposed.refused  # the offer filled up (or closed) while the run worked
         Unplaced.objects.bulk_create(
-            [Unplaced(run=run, household_id=households[i]["pk"], reason=UNMATCHED_REASONS[r])
-             for i, r in enumerate(result.reason.tolist()) if r >= 0],
+            [Unplaced(run=run, household_id=pk, reason=reason) for pk, reason in unplaced],
             batch_size=BATCH,
-        )  # fmt: skip
-        ids = [households[i]["pk"] for i in placed.tolist()]
-        for a in range(0, len(ids), BATCH):
-            Household.objects.filter(pk__in=ids[a : a + BATCH]).update(
-                status=HouseholdStatus.PROPOSED
-            )
+        )
+        reasons = [reason for _pk, reason in unplaced]
+        matched = len(proposed.placements)
         timings["store_s"] = time.perf_counter() - t
         run.summary = {
-            "households": len(households), "offers": len(offers), "matched": result.matched,
-            "unmatched": len(households) - result.matched, "people_placed": result.stats["people_placed"],
+            "households": len(households), "offers": len(offers), "matched": matched,
+            "unmatched": len(households) - matched, "refused": len(proposed.refused),
+            "people_placed": sum(p.beds for p in proposed.placements),
             "total_value": round(result.total, 2), "mean_km": None if not result.matched else round(result.stats["mean_km"], 1),
             "reasons": dict(Counter(reasons)), "max_km": run.max_km,
             "greedy": {"matched": baseline.matched, "total_value": round(baseline.total, 2),
@@ -317,6 +293,17 @@ def _execute(run: MatchingRun) -> None:
             timezone.now(),
         )
         run.save(update_fields=["summary", "status", "progress", "stage", "finished_at"])
+
+
+def _run_actor(run: MatchingRun) -> Actor:
+    """The coordinator who started the run, acting for the run's organisation: the
+    placement service checks their right to propose, as it would for one proposal."""
+    membership = Membership.objects.filter(
+        user=run.created_by_id, organization=run.organization_id
+    ).first()
+    if run.created_by is None or membership is None:
+        raise ServiceError(_("Whoever started this run is no longer a member."), code="actor")
+    return Actor(user=run.created_by, organization=run.organization, role=Role(membership.role))
 
 
 def _why(i: int, row: dict, offer: dict, result: Result, h: Households) -> dict[str, Any]:

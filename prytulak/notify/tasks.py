@@ -4,15 +4,26 @@ from django_tasks import task
 @task()
 def proposal_task(placement_id: int) -> None:
     """Background job: tell the host about a new proposal (e-mail with their own link, and
-    Telegram if linked), and the household (e-mail or SMS with theirs)."""
+    Telegram if linked), and the household (e-mail or SMS with theirs). Kept for jobs queued
+    before proposals were batched per host."""
+    proposals_task.call([placement_id])
+
+
+@task()
+def proposals_task(placement_ids: list[int]) -> None:
+    """Background job: tell each host about their new proposals, in one message per host
+    with one signed link per proposal, and each household about its own (once per event)."""
     from prytulak.housing.models import Placement
 
     from .family import household_notify
-    from .services import proposal_to_host
+    from .services import proposals_to_hosts
 
-    proposal_to_host(placement_id)
-    household_id = Placement.objects.values_list("household_id", flat=True).get(pk=placement_id)
-    household_notify(household_id=household_id, event="proposal", ref=placement_id)
+    proposals_to_hosts(placement_ids)
+    for a in range(0, len(placement_ids), 2_000):
+        for pk, household_id in Placement.objects.filter(
+            pk__in=placement_ids[a : a + 2_000]
+        ).values_list("pk", "household_id"):
+            household_notify(household_id=household_id, event="proposal", ref=pk)
 
 
 @task()

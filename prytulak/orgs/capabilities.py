@@ -134,6 +134,25 @@ def placement_either_side(actor: Actor, placement: Any) -> bool:
     return placement_household_side(actor, placement) or placement_host_side(actor, placement)
 
 
+def placement_proposed_by_own_run(actor: Actor, placement: Any) -> bool:
+    """A coordinator sees what their organisation's matching run proposed, also for a
+    partner's household from the shared pool, while it is still shared with them. What the
+    page shows of the household (names, contacts) is asked separately."""
+    run = placement.run
+    return (
+        actor.role == C
+        and run is not None
+        and run.organization_id == actor.organization.pk
+        and household_visible(actor, placement.household)
+    )
+
+
+def placement_viewable(actor: Actor, placement: Any) -> bool:
+    return placement_either_side(actor, placement) or placement_proposed_by_own_run(
+        actor, placement
+    )
+
+
 def placement_host_contact(actor: Actor, placement: Any) -> bool:
     """Each side's organisation sees the other side's contact once both accepted."""
     released = placement.contacts_released_at is not None
@@ -252,7 +271,7 @@ RULES: dict[str, Rule] = {
     "host.erase": Rule(COORDINATORS),
     # Placements
     "placement.list": Rule(SEES_HOUSING),
-    "placement.view": Rule(SEES_HOUSING, placement_either_side),
+    "placement.view": Rule(SEES_HOUSING, placement_viewable),
     "placement.act": Rule(HOUSING_STAFF, placement_either_side),
     "placement.act_household": Rule(HOUSING_STAFF, placement_household_side),
     "placement.act_host": Rule(HOUSING_STAFF, placement_host_side),

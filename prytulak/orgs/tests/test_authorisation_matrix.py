@@ -119,6 +119,7 @@ ROUTES: dict[str, Route] = {
     "provider-list": Route("provider.list"),
     "matching-runs": Route("matching.run"),
     "matching-run": Route("matching.run", "run"),
+    "matching-run-csv": Route("matching.run", "done-run"),
     "import-upload": Route("import.run"),
     "import-detail": Route("import.run", "import"),
     "import-start": Route("import.run", "import", "POST"),
@@ -150,6 +151,7 @@ API_ROUTES: dict[str, Route] = {
     "prytulak_api_matching_run_list": Route("matching.run"),
     "prytulak_api_matching_run_get": Route("matching.run", "run"),
     "prytulak_api_matching_run_start": Route("matching.run", None, "POST"),
+    "prytulak_api_matching_run_proposals": Route("matching.run", "run"),
     "prytulak_api_journeys_trip_list": Route("trip.list"),
     "prytulak_api_journeys_trip_get": Route("trip.view", "trip"),
     "prytulak_api_journeys_trip_create": Route("trip.create", None, "POST"),
@@ -271,11 +273,17 @@ class World:
         return offer
 
     def placement(
-        self, household: Household, offer: HostOffer, *, released: bool = False
+        self,
+        household: Household,
+        offer: HostOffer,
+        *,
+        released: bool = False,
+        run: MatchingRun | None = None,
     ) -> Placement:
         placement = Placement.objects.create(
             household=household,
             offer=offer,
+            run=run,
             beds=1,
             start_date=timezone.localdate(),
             status=PlacementStatus.CONFIRMED if released else PlacementStatus.PROPOSED,
@@ -299,7 +307,27 @@ class World:
             "unverified": self.offer(None, OfferStatus.AWAITING),
             "draft": self.offer(None, OfferStatus.DRAFT),
         }
+        done = {"status": "done", "summary": {"bound": 2.0, "gap": 0.0, "reasons": {}}}
+        runs = {
+            "own": MatchingRun.objects.create(organization=a, scope="organization"),
+            "partner": MatchingRun.objects.create(organization=b, scope="organization"),
+            "own-done": MatchingRun.objects.create(organization=a, scope="pool", **done),
+            "partner-done": MatchingRun.objects.create(organization=b, scope="pool", **done),
+        }
         placements = {
+            # what the own organisation's pool run proposed, on neither side of it
+            "own-run-partner-summary": self.placement(
+                self.household(b, "summary"), self.offer(b), run=runs["own-done"]
+            ),
+            "own-run-partner-full": self.placement(
+                self.household(b, "full"), self.offer(b), run=runs["own-done"]
+            ),
+            "own-run-sharing-withdrawn": self.placement(
+                self.household(b, "none"), self.offer(b), run=runs["own-done"]
+            ),
+            "partner-run": self.placement(
+                self.household(b, "summary"), self.offer(b), run=runs["partner-done"]
+            ),
             "household-side": self.placement(self.household(a), self.offer(b)),
             "host-side": self.placement(self.household(b), self.offer(a)),
             "released-household-side": self.placement(
@@ -366,10 +394,6 @@ class World:
             "own": Shipment.objects.create(warehouse=warehouses[a], destination="Sumy"),
             "partner": Shipment.objects.create(warehouse=warehouses[b], destination="Sumy"),
         }
-        runs = {
-            "own": MatchingRun.objects.create(organization=a, scope="organization"),
-            "partner": MatchingRun.objects.create(organization=b, scope="organization"),
-        }
         imports = {
             "own": ImportJob.objects.create(organization=a, kind="households", filename="a.csv"),
             "partner": ImportJob.objects.create(
@@ -416,6 +440,7 @@ class World:
             "case": cases,
             "referral": referrals,
             "run": runs,
+            "done-run": {"own": runs["own-done"], "partner": runs["partner-done"]},
             "import": imports,
             "apitoken": tokens,
         }
