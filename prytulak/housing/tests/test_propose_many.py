@@ -152,8 +152,12 @@ def test_many_proposals_write_one_event_each_and_tell_each_host_once_in_their_la
     assert {(e.to_status, e.by_id) for e in events} == {
         (PlacementStatus.PROPOSED, coordinator_a.pk)
     }
-    to = sorted(m.to[0] for m in mail.outbox)
+    hosts = {"ewa@example.org", "jonas@example.org"}
+    to = sorted(m.to[0] for m in mail.outbox if m.to[0] in hosts)
     assert to == ["ewa@example.org", "jonas@example.org"]  # one message per host
+    # and each household its own notice (self-service), once
+    assert len([m for m in mail.outbox if m.to[0] not in hosts]) == len(households)
+    assert "/l/" in next(m for m in mail.outbox if m.to == ["ewa@example.org"]).body
     ewa = next(m for m in mail.outbox if m.to == ["ewa@example.org"])
     jonas = next(m for m in mail.outbox if m.to == ["jonas@example.org"])
     with translation.override("pl"):
