@@ -7,13 +7,13 @@ import datetime
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from prytulak.core.site import site_url
 from prytulak.housing.models import CheckIn, Placement
 
 from . import telegram
@@ -85,8 +85,7 @@ def checkins_due(*, today: datetime.date | None = None) -> int:
                     {
                         "placement": placement,
                         "checkin": checkin,
-                        "url": settings.SITE_URL.rstrip("/")
-                        + reverse("placement-detail", args=[placement.pk]),
+                        "url": site_url() + reverse("placement-detail", args=[placement.pk]),
                     },
                 )
             send_mail(subject, body, None, [staff.email])
