@@ -120,6 +120,7 @@
         }).addTo(placeLabels);
       });
       el.dataset.places = data.places.length;
+      el.dataset.placesZoom = map.getZoom();
     });
   }
   map.on("overlayadd", function (e) { if (e.layer === placeLabels) loadPlaces(); });
@@ -196,6 +197,7 @@
   // with their number (their names on hover) until the map is close enough to tell them apart.
   var crossings = L.markerClusterGroup({
     maxClusterRadius: 36, disableClusteringAtZoom: 7, showCoverageOnHover: false,
+    removeOutsideVisibleBounds: false,  // 21 pins: all of them stay in the page
     iconCreateFunction: function (cluster) {
       var inner = document.createElement("span");
       inner.textContent = String(cluster.getChildCount());
