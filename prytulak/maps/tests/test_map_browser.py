@@ -357,3 +357,19 @@ def test_names_holding_markup_show_as_text_in_every_tooltip_and_build_nothing(
     ) == [0, 0, "undefined", "/en/map/"]  # fmt: skip
     _screenshot(browser, "map-markup-as-text.png")
     _no_script_errors(browser)
+
+
+def test_town_names_come_on_when_the_tiles_cannot_be_had_and_stay_off_over_working_tiles(
+    browser, live_server, db, settings
+):
+    # Tiles that load (an image of the site itself): they name towns, ours stay off.
+    settings.MAP_TILE_URL = live_server.url + "/static/favicon.ico?{z}/{x}/{y}"
+    browser.get(live_server.url + "/en/map/")
+    _ready(browser)
+    _wait(browser, lambda d: d.find_elements("css selector", ".leaflet-tile-loaded"))
+    assert not _labels(browser)
+    # Tiles that cannot be had (a machine offline): the names from the gazetteer come on.
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    browser.get(live_server.url + "/en/map/")
+    _wait(browser, lambda d: len(_labels(d)) > 10)
+    assert "Warsaw" in _labels(browser)

@@ -29,17 +29,21 @@
       style: { color: "#8a94a6", weight: 1, fillColor: "#eef1f5", fillOpacity: 1 }
     }).addTo(outlines);
   });
-  if (config.tiles) {
-    var tiles = L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 });
-    tiles.addTo(map);
-    layers.addOverlay(tiles, t.osm);
-  }
   // Town names on the offline base, from the gazetteer the app ships (never the internet):
-  // on by default when there are no tiles (which have their own names), else one click away.
+  // on when there are no tiles or the tiles cannot be had (offline); tiles name towns
+  // themselves, so over them the names are one click away in the layer control.
   var labelPane = map.createPane("labels");
   labelPane.style.zIndex = 450;
   labelPane.style.pointerEvents = "none";
   var placeLabels = L.layerGroup();
+  if (config.tiles) {
+    var tiles = L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 });
+    tiles.addTo(map);
+    layers.addOverlay(tiles, t.osm);
+    tiles.once("tileerror", function () {
+      if (!map.hasLayer(placeLabels)) placeLabels.addTo(map);
+    });
+  }
   layers.addOverlay(placeLabels, t.places);
   if (!config.tiles) placeLabels.addTo(map);
 
