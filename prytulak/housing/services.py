@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.core.privacy import email_index, messenger_index, name_key, phone_index
+from prytulak.core.site import site_url
 from prytulak.orgs.scopes import Actor, AnyActor
 
 from .models import (
@@ -80,7 +81,9 @@ def host_offer_submit(
             new_host = host_create(data=host)
             created = _offer_create(host=new_host, data=offer, actor=actor)
             if created.status == OfferStatus.DRAFT and send_confirmation:
-                transaction.on_commit(lambda: offer_send_confirmation(offer=created))
+                # The address is read now, while the request that posted the form is known.
+                site = site_url()
+                transaction.on_commit(lambda: offer_send_confirmation(offer=created, site=site))
     except ServiceError:
         raise
     except ValidationError as exc:
@@ -102,9 +105,10 @@ def offer_confirmation_token(offer: HostOffer) -> str:
     return signing.dumps({"offer": offer.pk, "email": offer.host.email}, salt=CONFIRM_SALT)
 
 
-def offer_send_confirmation(*, offer: HostOffer) -> None:
-    """E-mail the host a signed link, in the language they used on the form."""
-    link = settings.SITE_URL + reverse(
+def offer_send_confirmation(*, offer: HostOffer, site: str | None = None) -> None:
+    """E-mail the host a signed link, in the language they used on the form; the link starts
+    with `site` (the address the form was posted to), else site_url()."""
+    link = (site or site_url()) + reverse(
         "intake:host-confirm", kwargs={"token": offer_confirmation_token(offer)}
     )
     with translation.override(offer.host.preferred_language):
@@ -254,7 +258,7 @@ RECONFIRM_SALT = "prytulak.housing.offer-reconfirm"
 
 def offer_reconfirm_link(offer: HostOffer) -> str:
     token = signing.dumps({"offer": offer.pk}, salt=RECONFIRM_SALT)
-    return settings.SITE_URL + reverse("intake:host-reconfirm", kwargs={"token": token})
+    return site_url() + reverse("intake:host-reconfirm", kwargs={"token": token})
 
 
 def offer_reconfirm(*, token: str) -> HostOffer:

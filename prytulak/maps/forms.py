@@ -7,28 +7,11 @@ from prytulak.places.countries import COUNTRIES
 WORLD = (-180.0, -85.0, 180.0, 85.0)
 
 
-class MapQueryForm(forms.Form):
-    """A map request: box, zoom and the filters of the map page."""
+class MapAreaForm(forms.Form):
+    """The part of the map in view: box and zoom."""
 
     bbox = forms.CharField(max_length=200)
     zoom = forms.IntegerField(min_value=0, max_value=18)
-    min_beds = forms.IntegerField(required=False, min_value=1, max_value=500)
-    pets = forms.BooleanField(required=False)
-    children = forms.BooleanField(required=False)
-    step_free = forms.BooleanField(required=False)
-    kind = forms.ChoiceField(
-        label=_("Kind of place"),
-        required=False,
-        choices=[
-            ("", _("Any")),
-            ("person", _("Private homes")),
-            ("collective", _("Collective centres")),
-        ],
-    )
-    country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Any")), *COUNTRIES]
-    )
-    date = forms.DateField(required=False)
 
     def clean_bbox(self) -> tuple[float, float, float, float]:
         message = _("The map area must be four numbers: west, south, east, north.")
@@ -47,3 +30,31 @@ class MapQueryForm(forms.Form):
                 code="bbox",
             )
         return west, south, east, north
+
+
+class MapZoomForm(forms.Form):
+    """An optional zoom (the trips layer groups its lines below a zoom level)."""
+
+    zoom = forms.IntegerField(required=False, min_value=0, max_value=18)
+
+
+class MapQueryForm(MapAreaForm):
+    """A map request: box, zoom and the filters of the map page."""
+
+    min_beds = forms.IntegerField(required=False, min_value=1, max_value=500)
+    pets = forms.BooleanField(required=False)
+    children = forms.BooleanField(required=False)
+    step_free = forms.BooleanField(required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind of place"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("person", _("Private homes")),
+            ("collective", _("Collective centres")),
+        ],
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=[("", _("Any")), *COUNTRIES]
+    )
+    date = forms.DateField(required=False)

@@ -6,6 +6,7 @@ its docstring."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -13,22 +14,23 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from prytulak.assistance.models import ServiceProvider
 from prytulak.core.decorators import needs_second_step
-from prytulak.housing.models import Placement
-from prytulak.journeys.models import BorderCrossing, TripStatus
+from prytulak.housing.models import HostOffer, OfferStatus, Placement
+from prytulak.journeys.models import BorderCrossing, Trip, TripStatus
 from prytulak.journeys.selectors import trip_list
 from prytulak.orgs.scopes import Actor, actor_for
 from prytulak.people.models import Household, HouseholdStatus
 from prytulak.people.selectors import household_scope_q
 
-from . import grid, snapshot
-from .forms import MapQueryForm
+from . import grid, labels, snapshot
+from .forms import MapAreaForm, MapQueryForm, MapZoomForm
 
 HOUSEHOLD_SNAP = 0.05
 
@@ -46,7 +48,7 @@ def _staff(request: HttpRequest) -> Actor | None:
     return actor
 
 
-def _bad(form: MapQueryForm) -> JsonResponse:
+def _bad(form: MapAreaForm | MapZoomForm) -> JsonResponse:
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
     return JsonResponse({"errors": errors}, status=400)
 
@@ -108,6 +110,58 @@ def _summary(offers: int, beds: int, few: int) -> str:
         ngettext("%(n)s offer in this area", "%(n)s offers in this area", offers) % {"n": offers},
         ngettext("%(n)s bed", "%(n)s beds", beds) % {"n": beds},
     )
+
+
+@require_GET
+def offer_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """The staff popup of one offer on the map: what a coordinator needs to decide whether to
+    open it. Only offers the map shows (active, verified by an organisation), only for staff;
+    the public map keeps its counts per area."""
+    actor = _staff(request)
+    if actor is None:
+        return JsonResponse(
+            {"errors": {"__all__": [_("Log in as staff to see this.")]}}, status=403
+        )
+    offer = (
+        HostOffer.objects.select_related("host")
+        .filter(pk=pk, status=OfferStatus.ACTIVE, organization__isnull=False)
+        .first()
+    )
+    if offer is None or not actor.can("offer.view", offer):
+        raise Http404
+    beds = ngettext("%(n)s bed", "%(n)s beds", offer.beds) % {"n": offer.beds}
+    start = formats.date_format(offer.available_from)
+    if offer.available_to:
+        dates = _("Available %(start)s – %(end)s") % {
+            "start": start,
+            "end": formats.date_format(offer.available_to),
+        }
+    else:
+        dates = _("Available from %(start)s") % {"start": start}
+    lines = [
+        f"{offer.city}: {beds}",
+        dates,
+        _("Pets welcome") if offer.pets_allowed else _("No pets"),
+        _("Children welcome") if offer.children_allowed else _("No children"),
+        *([_("Step-free access")] if offer.step_free else []),
+        _("Host: %(verification)s") % {"verification": offer.host.get_verification_display()},
+    ]
+    return JsonResponse(
+        {"id": offer.pk, "lines": lines, "url": reverse("offer-detail", args=[offer.pk])}
+    )
+
+
+@require_GET
+def places_json(request: HttpRequest) -> JsonResponse:
+    """Town names for the offline base map (public: names from the shipped gazetteer only)."""
+    form = MapAreaForm(request.GET)
+    if not form.is_valid():
+        return _bad(form)
+    west, south, east, north = form.cleaned_data["bbox"]
+    places = labels.labels(
+        west, south, east, north, form.cleaned_data["zoom"], get_language() or "en"
+    )
+    return JsonResponse({"places": places})
 
 
 @require_GET
@@ -185,26 +239,39 @@ def services_json(request: HttpRequest) -> JsonResponse:
     )
 
 
+# Below this zoom the trips layer draws one line per pair of origin and destination regions
+# (cells of 45 / 2^zoom degrees, a few dozen pixels), not one per trip.
+TRIP_GROUP_BELOW = 7
+
+
 @require_GET
 def trips_json(request: HttpRequest) -> JsonResponse:
-    """Planned trips as routes between towns and crossings, with room left: staff only."""
+    """Planned trips as routes between towns and crossings, with room left: staff only.
+    Given a zoom below TRIP_GROUP_BELOW, trips between the same two regions are one line
+    with their count, so that a Europe-wide view is not a knot of lines on the border."""
     actor = _staff(request)
     if actor is None:
         return JsonResponse(
             {"errors": {"__all__": [_("Log in as staff to see this.")]}}, status=403
         )
-    trips = trip_list(actor=actor).select_related("crossing")[:500]
+    form = MapZoomForm(request.GET)
+    if not form.is_valid():
+        return _bad(form)
+    zoom = form.cleaned_data["zoom"]
+    trips = list(trip_list(actor=actor).select_related("crossing")[:500])
+    if zoom is not None and zoom < TRIP_GROUP_BELOW:
+        return JsonResponse(
+            {"level": "staff", "grouped": True, "trips": _trip_groups(trips, 45 / 2**zoom)}
+        )
     return JsonResponse(
         {
             "level": "staff",
+            "grouped": False,
             "trips": [
                 {
                     "id": t.pk,
-                    "route": [
-                        [t.origin_latitude, t.origin_longitude],
-                        *([[t.crossing.latitude, t.crossing.longitude]] if t.crossing else []),
-                        [t.destination_latitude, t.destination_longitude],
-                    ],
+                    "count": 1,
+                    "route": _route(t),
                     "label": _("%(origin)s → %(destination)s, %(free)d of %(seats)d seats free")
                     % {
                         "origin": t.origin,
@@ -218,6 +285,49 @@ def trips_json(request: HttpRequest) -> JsonResponse:
             ],
         }
     )
+
+
+def _route(t: Trip) -> list[list[float]]:
+    return [
+        [t.origin_latitude, t.origin_longitude],
+        *([[t.crossing.latitude, t.crossing.longitude]] if t.crossing else []),
+        [t.destination_latitude, t.destination_longitude],
+    ]
+
+
+def _trip_groups(trips: list[Trip], cell: float) -> list[dict]:
+    """One entry per (origin region, destination region): the line runs from the mean origin
+    to the mean destination, through the crossing when all its trips use the same one."""
+    groups: dict[tuple[int, int, int, int], list[Trip]] = {}
+    for t in trips:
+        key = (
+            math.floor(t.origin_latitude / cell),
+            math.floor(t.origin_longitude / cell),
+            math.floor(t.destination_latitude / cell),
+            math.floor(t.destination_longitude / cell),
+        )
+        groups.setdefault(key, []).append(t)
+    answer = []
+    for members in groups.values():
+        n = len(members)
+        free = sum(t.free for t in members)  # type: ignore[attr-defined]
+        crossings = {t.crossing_id for t in members}
+        crossing = members[0].crossing if len(crossings) == 1 else None
+        route = [
+            [round(sum(t.origin_latitude for t in members) / n, 4),
+             round(sum(t.origin_longitude for t in members) / n, 4)],
+            *([[crossing.latitude, crossing.longitude]] if crossing else []),
+            [round(sum(t.destination_latitude for t in members) / n, 4),
+             round(sum(t.destination_longitude for t in members) / n, 4)],
+        ]  # fmt: skip
+        pair = Counter((t.origin, t.destination) for t in members).most_common(1)[0][0]
+        label = "{}, {}: {}".format(
+            ngettext("%(n)d planned trip", "%(n)d planned trips", n) % {"n": n},
+            ngettext("%(n)d seat free", "%(n)d seats free", free) % {"n": free},
+            _("%(origin)s → %(destination)s") % {"origin": pair[0], "destination": pair[1]},
+        )
+        answer.append({"count": n, "route": route, "label": label})
+    return answer
 
 
 @require_GET

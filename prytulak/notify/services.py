@@ -8,7 +8,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from prytulak.core.site import site_url
 from prytulak.housing.models import CheckIn, Host, Placement
 
 from . import telegram
@@ -175,8 +175,7 @@ def checkins_due(*, today: datetime.date | None = None) -> int:
                     {
                         "placement": placement,
                         "checkin": checkin,
-                        "url": settings.SITE_URL.rstrip("/")
-                        + reverse("placement-detail", args=[placement.pk]),
+                        "url": site_url() + reverse("placement-detail", args=[placement.pk]),
                     },
                 )
             send_mail(subject, body, None, [staff.email])

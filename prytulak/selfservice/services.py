@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from prytulak.audit.models import AccessLog
 from prytulak.core.errors import ServiceError
+from prytulak.core.site import site_url
 from prytulak.housing.models import Host, Placement
 from prytulak.housing.placements import LIVE
 from prytulak.orgs.scopes import Actor, Party, PartyActor
@@ -69,7 +70,7 @@ def link_create(
 
 
 def link_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("link-page", args=[token])
+    return site_url() + reverse("link-page", args=[token])
 
 
 def _alive(link: AccessLink) -> str:

@@ -157,8 +157,89 @@ def test_the_public_map_shows_europe_with_clusters_and_filters_work(
     # Nothing on the public page points at a single offer.
     assert not browser.find_elements("css selector", ".offer-pin")
     assert not browser.find_elements("css selector", "path.trip-line")
-    assert len(browser.find_elements("css selector", ".crossing-pin")) == 21
+    assert _crossings_shown(browser) == 21
     assert "/staff/offers/" not in browser.page_source
+    _no_script_errors(browser)
+
+
+def _crossings_shown(driver):
+    """Crossings on the map: single pins plus the number on each group of them."""
+    groups = driver.find_elements("css selector", ".crossing-group span")
+    pins = driver.find_elements("css selector", ".crossing-pin")
+    return len(pins) + sum(int(g.text) for g in groups)
+
+
+def _zoom_in(driver, times):
+    for _ in range(times):
+        before = driver.find_element("id", "map").get_attribute("data-places-zoom")
+        driver.find_element("css selector", ".leaflet-control-zoom-in").click()
+        _wait(driver, lambda d, b=before: (
+            d.find_element("id", "map").get_attribute("data-places-zoom") != b
+        ))  # fmt: skip
+
+
+def _labels(driver):
+    return [el.text for el in driver.find_elements("css selector", ".place-label")]
+
+
+def test_offline_the_map_names_towns_in_the_readers_language_and_more_of_them_up_close(
+    browser, live_server, db
+):
+    browser.get(live_server.url + "/uk/map/")
+    _wait(browser, lambda d: len(_labels(d)) > 10)
+    europe = _labels(browser)
+    assert {"Варшава", "Берлін"} <= set(europe), europe
+    # Europe zoom: the crossings on the Ukrainian border are grouped, each group with its count.
+    _wait(browser, lambda d: d.find_elements("css selector", ".crossing-group"))
+    assert len(browser.find_elements("css selector", ".crossing-pin")) < 21
+    assert _crossings_shown(browser) == 21
+    _screenshot(browser, "map-offline-europe-uk.png")
+    _zoom_in(browser, 6)  # city zoom around Ostrava and Katowice
+    _wait(browser, lambda d: "Острава" in _labels(d) or "Ostrava" in _labels(d))
+    close = _labels(browser)
+    assert len(close) > len([n for n in europe if n in close]) + 3
+    # Names are text, drawn under the markers, never taking a click.
+    assert (
+        browser.execute_script(
+            "return getComputedStyle(document.querySelector('.leaflet-labels-pane')).pointerEvents"
+        )
+        == "none"
+    )
+    _screenshot(browser, "map-offline-city-uk.png")
+    _no_script_errors(browser)
+
+
+def test_staff_see_trips_grouped_at_europe_zoom_and_a_rich_offer_popup(
+    browser, live_server, viewer_a, org_a, make_trip
+):
+    for lat, lon in [(49.84, 24.03), (49.80, 24.10), (49.90, 23.95)]:  # around Lviv
+        make_trip(origin_latitude=lat, origin_longitude=lon)
+    offer = make_offer(org_a, beds=1, pets_allowed=False, children_allowed=True)
+    HostOffer.objects.filter(pk=offer.pk).update(latitude=52.52, longitude=13.40, city="Berlin")
+    _log_in(browser, live_server, viewer_a)
+    browser.get(live_server.url + "/en/map/")
+    _ready(browser, offers=1)
+    map_el = lambda d: d.find_element("id", "map")  # noqa: E731
+    _wait(browser, lambda d: map_el(d).get_attribute("data-trips-grouped") == "yes")
+    assert map_el(browser).get_attribute("data-trips") == "1"
+    assert len(browser.find_elements("css selector", "path.trip-group")) == 1
+    _open_tooltips(browser, "path.trip-group")
+    tooltip = browser.find_element("css selector", ".leaflet-tooltip").text
+    assert tooltip.startswith("3 planned trips, 12 seats free"), tooltip
+
+    browser.execute_script("document.querySelector('.offer-pin').click()")
+    _wait(browser, lambda d: d.find_elements("css selector", ".offer-popup [data-state=ready]"))
+    popup = browser.find_element("css selector", ".offer-popup")
+    assert popup.text.startswith("Berlin: 1 bed\nAvailable"), popup.text
+    assert "No pets" in popup.text and "Children welcome" in popup.text and "Host:" in popup.text
+    link = popup.find_element("css selector", "a")
+    assert link.get_attribute("href").endswith(f"/staff/offers/{offer.pk}/")
+    _screenshot(browser, "map-staff-popup.png")
+
+    _zoom_in(browser, 3)  # zoom 7: every trip on its own
+    _wait(browser, lambda d: map_el(d).get_attribute("data-trips-grouped") == "no")
+    assert map_el(browser).get_attribute("data-trips") == "3"
+    assert not browser.find_elements("css selector", "path.trip-group")
     _no_script_errors(browser)
 
 
@@ -276,3 +357,19 @@ def test_names_holding_markup_show_as_text_in_every_tooltip_and_build_nothing(
     ) == [0, 0, "undefined", "/en/map/"]  # fmt: skip
     _screenshot(browser, "map-markup-as-text.png")
     _no_script_errors(browser)
+
+
+def test_town_names_come_on_when_the_tiles_cannot_be_had_and_stay_off_over_working_tiles(
+    browser, live_server, db, settings
+):
+    # Tiles that load (an image of the site itself): they name towns, ours stay off.
+    settings.MAP_TILE_URL = live_server.url + "/static/favicon.ico?{z}/{x}/{y}"
+    browser.get(live_server.url + "/en/map/")
+    _ready(browser)
+    _wait(browser, lambda d: d.find_elements("css selector", ".leaflet-tile-loaded"))
+    assert not _labels(browser)
+    # Tiles that cannot be had (a machine offline): the names from the gazetteer come on.
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    browser.get(live_server.url + "/en/map/")
+    _wait(browser, lambda d: len(_labels(d)) > 10)
+    assert "Warsaw" in _labels(browser)

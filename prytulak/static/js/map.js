@@ -29,11 +29,23 @@
       style: { color: "#8a94a6", weight: 1, fillColor: "#eef1f5", fillOpacity: 1 }
     }).addTo(outlines);
   });
+  // Town names on the offline base, from the gazetteer the app ships (never the internet):
+  // on when there are no tiles or the tiles cannot be had (offline); tiles name towns
+  // themselves, so over them the names are one click away in the layer control.
+  var labelPane = map.createPane("labels");
+  labelPane.style.zIndex = 450;
+  labelPane.style.pointerEvents = "none";
+  var placeLabels = L.layerGroup();
   if (config.tiles) {
     var tiles = L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 });
     tiles.addTo(map);
     layers.addOverlay(tiles, t.osm);
+    tiles.once("tileerror", function () {
+      if (!map.hasLayer(placeLabels)) placeLabels.addTo(map);
+    });
   }
+  layers.addOverlay(placeLabels, t.places);
+  if (!config.tiles) placeLabels.addTo(map);
 
   // Text from the server (names typed into public forms among it) only ever becomes text
   // nodes: Leaflet puts a string into tooltips, popups and icons as HTML, an element as is.
@@ -79,12 +91,8 @@
   var offerLayer = L.layerGroup([offers, cells]).addTo(map);
   layers.addOverlay(offerLayer, t.offers);
 
-  function params() {
+  function area(q) {
     var b = map.getBounds();
-    var q = new URLSearchParams(new FormData(form));
-    ["pets", "children", "step_free"].forEach(function (name) {
-      if (q.get(name) === "on") q.set(name, "true");
-    });
     q.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
       return v.toFixed(4);
     }).join(","));
@@ -92,15 +100,54 @@
     return q;
   }
 
+  function params() {
+    var q = new URLSearchParams(new FormData(form));
+    ["pets", "children", "step_free"].forEach(function (name) {
+      if (q.get(name) === "on") q.set(name, "true");
+    });
+    return area(q);
+  }
+
+  var placeRequest = 0;
+  function loadPlaces() {
+    if (!map.hasLayer(placeLabels)) return;
+    var mine = ++placeRequest;
+    getJSON(el.dataset.placesUrl + "?" + area(new URLSearchParams()).toString()).then(function (data) {
+      if (mine !== placeRequest || !data.places) return;
+      placeLabels.clearLayers();
+      data.places.forEach(function (p) {
+        var name = document.createElement("span");
+        name.textContent = p[2];
+        L.marker([p[0], p[1]], {
+          pane: "labels", interactive: false, keyboard: false,
+          icon: L.divIcon({ html: name, className: "place-label", iconSize: null })
+        }).addTo(placeLabels);
+      });
+      el.dataset.places = data.places.length;
+      el.dataset.placesZoom = map.getZoom();
+    });
+  }
+  map.on("overlayadd", function (e) { if (e.layer === placeLabels) loadPlaces(); });
+
+  // Staff: the popup asks for the offer's details when it opens (beds, dates, pets,
+  // children, the host's verification) and links to the offer's page.
   function offerPopup(p) {
-    var lines = [p[3] + " " + t.beds];
-    if (el.dataset.offerUrl) {
-      var link = document.createElement("a");
-      link.href = el.dataset.offerUrl.replace("/0/", "/" + encodeURIComponent(p[0]) + "/");
-      link.textContent = t.open + " #" + p[0];
-      lines.push(link);
-    }
-    return textBlock(lines);
+    var box = textBlock(["…"]);
+    getJSON(el.dataset.offerInfoUrl.replace("/0/", "/" + encodeURIComponent(p[0]) + "/"))
+      .then(function (data) {
+        if (!data.lines) { box.replaceChildren(textBlock([t.error])); return; }
+        var lines = data.lines.slice();
+        if (data.url) {
+          var link = document.createElement("a");
+          link.href = data.url;
+          link.textContent = t.open + " #" + data.id;
+          lines.push(link);
+        }
+        box.replaceChildren(textBlock(lines));
+        box.dataset.state = "ready";
+      })
+      .catch(function () { box.replaceChildren(textBlock([t.error])); });
+    return box;
   }
 
   var request = 0;
@@ -119,7 +166,7 @@
           offers.addLayers(data.points.map(function (p) {
             return L.marker([p[1], p[2]], {
               icon: L.divIcon({ className: "offer-pin", iconSize: L.point(14, 14) })
-            }).bindPopup(offerPopup(p));
+            }).bindPopup(function () { return offerPopup(p); }, { className: "offer-popup" });
           }));
         } else {
           data.cells.forEach(function (c) {
@@ -150,16 +197,33 @@
     });
   }
 
-  var crossings = L.layerGroup().addTo(map);
+  // Crossings a few km apart would sit on each other at Europe zoom: grouped into one pin
+  // with their number (their names on hover) until the map is close enough to tell them apart.
+  var crossings = L.markerClusterGroup({
+    maxClusterRadius: 36, disableClusteringAtZoom: 7, showCoverageOnHover: false,
+    removeOutsideVisibleBounds: false,  // 21 pins: all of them stay in the page
+    iconCreateFunction: function (cluster) {
+      var inner = document.createElement("span");
+      inner.textContent = String(cluster.getChildCount());
+      return L.divIcon({ html: inner, className: "crossing-group", iconSize: L.point(24, 24) });
+    }
+  }).addTo(map);
+  crossings.on("clustermouseover", function (e) {
+    var names = e.layer.getAllChildMarkers().map(function (m) { return m.options.crossingName; });
+    e.layer.bindTooltip(textBlock(names.sort())).openTooltip();
+  });
   layers.addOverlay(crossings, t.crossings);
   getJSON(el.dataset.crossingsUrl).then(function (data) {
-    data.crossings.forEach(function (c) {
+    crossings.addLayers(data.crossings.map(function (c) {
       var text = c.name + " — " + c.status_label;
       if (c.trips) text += "; " + c.trips + " " + t.planned;
-      L.marker([c.lat, c.lon], {
+      // The name again for the group's tooltip (an option of ours, not shown by Leaflet).
+      return L.marker([c.lat, c.lon], {
+        crossingName: c.name,
         icon: L.divIcon({ className: "crossing-pin status-" + c.status, iconSize: L.point(12, 12) })
-      }).bindTooltip(textBlock([text])).addTo(crossings);
-    });
+      }).bindTooltip(textBlock([text]));
+    }));
+    el.dataset.crossings = data.crossings.length;
   });
 
   var services = L.layerGroup().addTo(map);
@@ -172,16 +236,29 @@
     });
   });
 
+  // Trips: one line per pair of regions with its count at Europe zoom (the server groups
+  // them below its threshold), every trip up close.
+  var loadTrips = function () {};
   if (el.dataset.tripsUrl) {
     var trips = L.layerGroup().addTo(map);
     layers.addOverlay(trips, t.trips);
-    getJSON(el.dataset.tripsUrl).then(function (data) {
-      data.trips.forEach(function (trip) {
-        L.polyline(trip.route, { className: "trip-line" })
-          .bindTooltip(textBlock([trip.label])).addTo(trips);
+    var tripRequest = 0;
+    loadTrips = function () {
+      var mine = ++tripRequest;
+      getJSON(el.dataset.tripsUrl + "?zoom=" + map.getZoom()).then(function (data) {
+        if (mine !== tripRequest || !data.trips) return;
+        trips.clearLayers();
+        data.trips.forEach(function (trip) {
+          var n = trip.count || 1;
+          L.polyline(trip.route, {
+            className: n > 1 ? "trip-line trip-group" : "trip-line",
+            weight: 3 + Math.min(7, Math.round(Math.sqrt(n) * 1.5) - 1)
+          }).bindTooltip(textBlock([trip.label])).addTo(trips);
+        });
+        el.dataset.trips = data.trips.length;
+        el.dataset.tripsGrouped = data.grouped ? "yes" : "no";
       });
-      el.dataset.trips = data.trips.length;
-    });
+    };
   }
 
   if (config.placement && el.dataset.routeUrl) {
@@ -201,7 +278,11 @@
   }
 
   map.on("moveend", loadOffers);
+  map.on("moveend", loadPlaces);
+  map.on("zoomend", loadTrips);
   form.addEventListener("change", loadOffers);
   form.addEventListener("submit", function (e) { e.preventDefault(); loadOffers(); });
   loadOffers();
+  loadPlaces();
+  loadTrips();
 })();

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from prytulak.core.demo import DEMO_PASSWORD, ORGANISATIONS, seed_demo
@@ -24,7 +25,10 @@ class Command(BaseCommand):
                 f"{report.trips} trips, {report.bookings} bookings, "
                 f"{report.shipments} aid shipments."
             )
+        self.stdout.write(_where_mail_goes())
+        # Last, so that nothing the seed prints pushes them out of sight.
         slugs = ", ".join(slug for _name, slug, _country in ORGANISATIONS)
+        site = settings.SITE_URL.rstrip("/")
         self.stdout.write(
             "\nDemo logins (password for all: "
             f"{DEMO_PASSWORD}):\n"
@@ -34,5 +38,15 @@ class Command(BaseCommand):
             "  byhelp-warehouse            warehouse volunteer: stock, donations, shipments\n"
             "  byhelp-viewer               viewer: no contact details\n"
             f"  <org>-<role> for the other organisations: {slugs}\n"
-            "\nOpen http://127.0.0.1:8000/ (Ukrainian: http://127.0.0.1:8000/uk/)\n"
+            f"\nOpen {site}/ (Ukrainian: {site}/uk/)\n"
         )
+
+
+def _where_mail_goes() -> str:
+    backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+    if backend == "filebased":
+        return (
+            f"E-mails (proposals to hosts, confirmation links) are written to files in "
+            f"{settings.EMAIL_FILE_PATH}/, not sent."
+        )
+    return f"E-mails go through the {backend} backend (EMAIL_BACKEND)."
