@@ -222,6 +222,9 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Prytulak <noreply@prytulak
 # confirmation link stays valid.
 INTAKE_RATE = os.getenv("INTAKE_RATE", "10/h")
 INTAKE_CONFIRM_MAX_AGE_DAYS = envint("INTAKE_CONFIRM_MAX_AGE_DAYS", "7")
+# Shown to children who register without an adult: the EU child helpline and 112.
+CHILD_HELPLINE = os.getenv("CHILD_HELPLINE", "116 111")
+EMERGENCY_NUMBER = os.getenv("EMERGENCY_NUMBER", "112")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", "true")
 RATELIMIT_VIEW = "prytulak.intake.views.rate_limited"
 RATELIMIT_IP_META_KEY = "prytulak.core.client_ip.client_ip"

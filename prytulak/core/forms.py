@@ -99,3 +99,19 @@ def valid_filters(form: forms.Form) -> dict:
         return {}
     form.is_valid()
     return form.cleaned_data
+
+
+PHONE_INVALID = _("Enter a phone number, e.g. +380 67 123 4567.")
+
+
+def clean_phone(value: str | None) -> str:
+    """A phone number typed in a form: empty, or a number `phonenumbers` holds valid (read
+    with its country code, or as written in Ukraine); "abc" or "1234567" are refused."""
+    from .contact import read_phone
+
+    phone = (value or "").strip()
+    if not phone:
+        return ""
+    if not any(c.isdigit() for c in phone) or read_phone(phone).check:
+        raise forms.ValidationError(PHONE_INVALID, code="phone")
+    return phone

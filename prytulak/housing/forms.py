@@ -12,6 +12,7 @@ from prytulak.core.forms import (
     PLACE_INPUT_ATTRS,
     DateInput,
     PlaceResolvingMixin,
+    clean_phone,
     country_field,
     languages_field,
 )
@@ -34,6 +35,26 @@ class HostForm(forms.ModelForm):
         model = Host
         fields = ["kind", "household_type", "name", "email", "phone", "messenger"]
         widgets = {"kind": forms.RadioSelect, "household_type": forms.RadioSelect}
+        error_messages = {
+            "kind": {"required": _("Say who offers the place.")},
+            "household_type": {"required": _("Say who lives in the home.")},
+        }
+        help_texts = {"phone": _("With country code, e.g. +48 601 234 567.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Both questions must be answered: no empty "---------" radio, and no answer picked
+        # for the host ("Nobody else" would hide a family with children, or a single man).
+        for name in ("kind", "household_type"):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = [(v, label) for v, label in field.choices if v != ""]
+            field.required = True
+            if not self.is_bound and self.instance.pk is None:
+                self.initial[name] = None
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone"))
 
     def clean_messenger(self) -> str:
         return normalise_messenger(self.cleaned_data.get("messenger") or "")

@@ -12,9 +12,23 @@ from prytulak.core.errors import ServiceError
 from prytulak.core.privacy import email_index, messenger_index, name_index, name_key, phone_index
 from prytulak.orgs.scopes import Actor
 
-from .models import ConsentRecord, Household, HouseholdStatus, Person, ShareLevel, Source
+from .models import (
+    CHILD_BANDS,
+    ConsentRecord,
+    Household,
+    HouseholdStatus,
+    Person,
+    ShareLevel,
+    Source,
+)
 
 MAX_MEMBERS = 30
+URGENT = 3  # the highest priority: children alone are reviewed first
+
+
+def children_only(members: list[dict[str, Any]]) -> bool:
+    """Children without an adult (unaccompanied minors): a child-protection matter."""
+    return bool(members) and all(m.get("age_band") in CHILD_BANDS for m in members)
 
 
 def _check_members(members: list[dict[str, Any]]) -> None:
@@ -78,6 +92,9 @@ def household_register(
     if actor is not None:
         actor.require("household.create")
     household = Household(**data)
+    if children_only(members):
+        # Saved, never turned away, and put first in line for child protection.
+        household.priority = URGENT
     if actor is None:
         household.source = Source.INTAKE
         household.organization = None

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prytulak.assistance.services import unaccompanied
 from prytulak.audit import services as audit_services
 from prytulak.core.csv_export import table_response
 from prytulak.core.decorators import staff_view
@@ -94,6 +95,7 @@ def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
     )
     context = {
         "household": household,
+        "children_alone": unaccompanied(household),
         "contact": contact,
         "shows_name": actor.can("household.name", household),
         "own": own,
