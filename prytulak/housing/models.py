@@ -216,9 +216,13 @@ class HostOffer(models.Model):
         return f"#{self.pk} {self.city} ({self.beds})"
 
     def clean(self) -> None:
-        if self.host_id is not None and self.beds is not None:
-            if error := private_beds_error(kind=self.host.kind, beds=self.beds):
-                raise ValidationError({"beds": error})
+        error = (
+            private_beds_error(kind=self.host.kind, beds=self.beds)
+            if self.host_id is not None and self.beds is not None
+            else None
+        )
+        if error:
+            raise ValidationError({"beds": error})
 
     def get_absolute_url(self) -> str:
         return reverse("offer-detail", args=[self.pk])

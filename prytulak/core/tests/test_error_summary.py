@@ -24,7 +24,7 @@ def test_a_public_form_with_errors_starts_with_a_focused_summary(client, db):
     assert 'href="#id_phone"' in summary
     assert 'href="#id_consent"' in summary
     # The summary comes before the form, so it is the first thing seen.
-    assert html.index("error-summary") < html.index("<form method=\"post\" novalidate")
+    assert html.index("error-summary") < html.index('<form method="post" novalidate')
 
 
 def test_non_field_errors_are_in_the_summary(client, db):
