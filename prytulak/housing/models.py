@@ -215,6 +215,9 @@ class HostOffer(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.city} ({self.beds})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("offer-detail", args=[self.pk])
+
     def clean(self) -> None:
         error = (
             private_beds_error(kind=self.host.kind, beds=self.beds)
@@ -223,9 +226,6 @@ class HostOffer(models.Model):
         )
         if error:
             raise ValidationError({"beds": error})
-
-    def get_absolute_url(self) -> str:
-        return reverse("offer-detail", args=[self.pk])
 
 
 class PlacementStatus(models.TextChoices):
