@@ -3,7 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from django.contrib.auth.models import User
 from prytulak.core.forms import PLACE_INPUT_ATTRS
+from prytulak.orgs.models import Role
+from prytulak.orgs.scopes import Actor
 from prytulak.places.geocoder import lookup
 
 from .models import BookingStatus, BorderCrossing, CrossingStatus, Luggage, Trip
@@ -29,10 +32,18 @@ class TripForm(forms.ModelForm):
         },
     )
     luggage = forms.ChoiceField(label=_("Luggage"), choices=Luggage.choices)
+    driver = forms.ModelChoiceField(
+        label=_("Driver"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Not chosen yet"),
+        help_text=_("One of your organisation's drivers."),
+    )
 
     class Meta:
         model = Trip
         fields = [
+            "driver",
             "origin",
             "destination",
             "crossing",
@@ -56,6 +67,18 @@ class TripForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, actor: Actor | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor is None or actor.role == Role.DRIVER:
+            del self.fields["driver"]  # a driver offers trips they drive themselves
+        else:
+            driver = self.fields["driver"]
+            assert isinstance(driver, forms.ModelChoiceField)
+            driver.queryset = User.objects.filter(
+                memberships__organization=actor.organization, memberships__role=Role.DRIVER
+            ).order_by("first_name", "username")
+            driver.label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
     def clean(self):
         cleaned = super().clean() or {}
         for field in ("origin", "destination"):
@@ -77,7 +100,7 @@ class TripForm(forms.ModelForm):
         return cleaned
 
     def trip_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         for field in ("origin", "destination"):
             place = self.cleaned_data[f"{field}_place"]
             data[field] = place.name
@@ -94,6 +117,10 @@ class DecideForm(forms.Form):
 
 class SeatRequestForm(forms.Form):
     trip = forms.IntegerField(min_value=1)
+
+
+class TripCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why the trip is cancelled"), max_length=300)
 
 
 class CrossingStatusForm(forms.Form):

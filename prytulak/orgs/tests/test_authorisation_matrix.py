@@ -90,6 +90,8 @@ ROUTES: dict[str, Route] = {
     "trip-create": Route("trip.create"),
     "trip-detail": Route("trip.view", "trip"),
     "trip-verify": Route("trip.verify", "trip", "POST"),
+    "trip-edit": Route("trip.edit", "trip"),
+    "trip-cancel": Route("trip.cancel", "trip", "POST", {"reason": "The van broke down."}),
     "booking-decide": Route("trip.decide_booking", "booking", "POST"),
     "seat-request": Route("household.request_seats", "household", "POST"),
     "leg-done": Route("journey.act", "leg", "POST"),
