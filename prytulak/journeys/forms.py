@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from django.contrib.auth.models import User
 from prytulak.core.forms import PLACE_INPUT_ATTRS
 from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor

@@ -89,9 +89,12 @@ def _check_trip(data: dict[str, Any]) -> None:
 
 
 def _check_driver(actor: Actor, driver: Any) -> None:
-    if driver is not None and not Membership.objects.filter(
-        user=driver, organization=actor.organization, role=Role.DRIVER
-    ).exists():
+    if (
+        driver is not None
+        and not Membership.objects.filter(
+            user=driver, organization=actor.organization, role=Role.DRIVER
+        ).exists()
+    ):
         raise ServiceError(_("Choose one of your organisation's drivers."), code="driver")
 
 
@@ -316,8 +319,7 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
             household_id=booking.household_id, status=BookingStatus.REQUESTED
         ).exclude(pk=booking.pk).update(
             status=BookingStatus.CANCELLED,
-            reason=_("Another trip was booked for this household (#%(trip)d).")
-            % {"trip": trip.pk},
+            reason=_("Another trip was booked for this household (#%(trip)d).") % {"trip": trip.pk},
         )
     return booking
 
