@@ -204,8 +204,15 @@ class PlacementStepForm(forms.Form):
         ("break_down", _("The placement broke down")),
         ("cancel", _("Cancel")),
     ]
-    step = forms.ChoiceField(choices=STEPS)
+    step = forms.ChoiceField(label=_("Step"), choices=STEPS)
     reason = forms.CharField(label=_("Reason or note"), required=False, max_length=300)
+
+    def __init__(self, *args, steps: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if steps is not None:  # only the steps possible from the placement's status
+            step = self.fields["step"]
+            assert isinstance(step, forms.ChoiceField)
+            step.choices = [(value, label) for value, label in self.STEPS if value in steps]
 
 
 class ProblemForm(forms.Form):
