@@ -215,6 +215,10 @@ class SharingForm(forms.Form):
     )
 
 
+class MergeForm(forms.Form):
+    other = forms.IntegerField(min_value=1)
+
+
 class EraseForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=300)
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone."), required=True)

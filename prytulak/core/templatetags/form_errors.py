@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 from django.forms import BaseForm, BaseFormSet
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -33,24 +34,24 @@ def _field_href(form: BaseForm, name: str) -> str:
 def error_summary(context: template.Context) -> dict[str, Any]:
     """Every error of every bound form in the page: field errors as links to the field,
     the other errors (a whole form's, a formset's) as plain text."""
-    items: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     seen: set[int] = set()
     for value in context.flatten().values():
         forms = _forms_in(value)
         if isinstance(value, BaseFormSet) and value.is_bound:
-            items += [{"href": "", "text": str(e)} for e in value.non_form_errors()]
+            items += [{"href": "", "text": e} for e in value.non_form_errors()]
         for form in forms:
             if id(form) in seen or not form.is_bound:
                 continue
             seen.add(id(form))
             for name, errors in form.errors.items():
                 if name == "__all__" or name not in form.fields:
-                    items += [{"href": "", "text": str(e)} for e in errors]
+                    items += [{"href": "", "text": e} for e in errors]
                     continue
                 bound = form[name]
                 href = "" if bound.is_hidden else _field_href(form, name)
                 label = str(bound.label or "") if href else ""
                 for error in errors:
-                    text = f"{label}: {error}" if label else str(error)
+                    text = format_html("{}: {}", label, error) if label else error
                     items.append({"href": href, "text": text})
     return {"items": items}

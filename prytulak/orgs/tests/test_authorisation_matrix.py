@@ -86,6 +86,9 @@ ROUTES: dict[str, Route] = {
     "household-erase": Route(
         "household.erase", "household", "POST", {"reason": "asked", "confirm": "on"}
     ),
+    # Without a second household to compare or merge with, the page sends the actor back.
+    "household-compare": Route("household.view", "household"),
+    "household-merge": Route("household.edit", "household", "POST"),
     "trip-list": Route("trip.list"),
     "trip-create": Route("trip.create"),
     "trip-detail": Route("trip.view", "trip"),
