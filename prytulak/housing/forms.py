@@ -23,6 +23,8 @@ from .models import (
     CheckInOutcome,
     DocumentType,
     Host,
+    HostHousehold,
+    HostKind,
     HostOffer,
     OfferStatus,
     Side,
@@ -48,7 +50,8 @@ class HostForm(forms.ModelForm):
         for name in ("kind", "household_type"):
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)
-            field.choices = [(v, label) for v, label in field.choices if v != ""]
+            choices = HostKind.choices if name == "kind" else HostHousehold.choices
+            field.choices = choices
             field.required = True
             if not self.is_bound and self.instance.pk is None:
                 self.initial[name] = None

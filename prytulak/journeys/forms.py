@@ -19,6 +19,11 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class DriverChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class TripForm(forms.ModelForm):
     crossing = forms.ModelChoiceField(
         label=_("Via border crossing"),
@@ -32,7 +37,7 @@ class TripForm(forms.ModelForm):
         },
     )
     luggage = forms.ChoiceField(label=_("Luggage"), choices=Luggage.choices)
-    driver = forms.ModelChoiceField(
+    driver = DriverChoiceField(
         label=_("Driver"),
         queryset=User.objects.none(),
         required=False,
@@ -77,7 +82,6 @@ class TripForm(forms.ModelForm):
             driver.queryset = User.objects.filter(
                 memberships__organization=actor.organization, memberships__role=Role.DRIVER
             ).order_by("first_name", "username")
-            driver.label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
     def clean(self):
         cleaned = super().clean() or {}

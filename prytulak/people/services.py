@@ -223,7 +223,7 @@ def household_merge(
             status=BookingStatus.CANCELLED, reason=_("Merged duplicate registration.")
         )
         for model in (Placement, Case, Journey, Booking, ConsentRecord):
-            model.objects.filter(household=drop).update(household=keep)  # type: ignore[attr-defined]
+            model.objects.filter(household=drop).update(household=keep)
         kept_people = list(keep.members.all())
         names = {p.name_index for p in kept_people if p.name_index}
         moving = [
