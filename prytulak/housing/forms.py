@@ -43,8 +43,9 @@ class HostForm(forms.ModelForm):
         }
         help_texts = {"phone": _("With country code, e.g. +48 601 234 567.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, strict_phone: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.strict_phone = strict_phone  # False for imports: see core.forms.clean_phone
         # Both questions must be answered: no empty "---------" radio, and no answer picked
         # for the host ("Nobody else" would hide a family with children, or a single man).
         for name in ("kind", "household_type"):
@@ -57,7 +58,7 @@ class HostForm(forms.ModelForm):
                 self.initial[name] = None
 
     def clean_phone(self) -> str:
-        return clean_phone(self.cleaned_data.get("phone"))
+        return clean_phone(self.cleaned_data.get("phone"), strict=self.strict_phone)
 
     def clean_messenger(self) -> str:
         return normalise_messenger(self.cleaned_data.get("messenger") or "")

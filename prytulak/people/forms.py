@@ -72,9 +72,13 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
     def clean_messenger(self) -> str:
         return normalise_messenger(self.cleaned_data.get("messenger") or "")
 
+    def __init__(self, *args, strict_phone: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strict_phone = strict_phone  # False for imports: see core.forms.clean_phone
+
     def clean_phone(self) -> str:
         # Empty is fine: a household reached by e-mail or messenger only.
-        return clean_phone(self.cleaned_data["phone"])
+        return clean_phone(self.cleaned_data["phone"], strict=self.strict_phone)
 
     def clean_arrival_date(self) -> datetime.date:
         value = self.cleaned_data["arrival_date"]
