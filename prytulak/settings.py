@@ -243,6 +243,9 @@ TWILIO_ACCOUNT_SID = os.getenv("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = envsecret("TWILIO_AUTH_TOKEN", "")
 TWILIO_API_URL = os.getenv("TWILIO_API_URL", "https://api.twilio.com")
 INTAKE_CONFIRM_MAX_AGE_DAYS = envint("INTAKE_CONFIRM_MAX_AGE_DAYS", "7")
+# Shown to children who register without an adult: the EU child helpline and 112.
+CHILD_HELPLINE = os.getenv("CHILD_HELPLINE", "116 111")
+EMERGENCY_NUMBER = os.getenv("EMERGENCY_NUMBER", "112")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", "true")
 RATELIMIT_VIEW = "prytulak.intake.views.rate_limited"
 RATELIMIT_IP_META_KEY = "prytulak.core.client_ip.client_ip"

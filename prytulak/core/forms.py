@@ -99,3 +99,27 @@ def valid_filters(form: forms.Form) -> dict:
         return {}
     form.is_valid()
     return form.cleaned_data
+
+
+PHONE_INVALID = _("Enter a phone number, e.g. +380 67 123 4567.")
+
+
+def clean_phone(value: str | None, *, strict: bool = True) -> str:
+    """A phone number typed in a form: empty, or a number `phonenumbers` holds valid (read
+    with its country code, or as written in Ukraine); "abc" or "1234567" are refused.
+
+    Not `strict` (a spreadsheet import, whose contact reader has already sent numbers it is
+    unsure of to a person's review): only text that cannot be a number at all is refused."""
+    from .contact import read_phone
+
+    phone = (value or "").strip()
+    if not phone:
+        return ""
+    if not strict:
+        digits = sum(c.isdigit() for c in phone)
+        if not 5 <= digits <= 15 or any(c not in "0123456789+-()./ " for c in phone):
+            raise forms.ValidationError(PHONE_INVALID, code="phone")
+        return phone
+    if not any(c.isdigit() for c in phone) or read_phone(phone).check:
+        raise forms.ValidationError(PHONE_INVALID, code="phone")
+    return phone

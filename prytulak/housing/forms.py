@@ -12,6 +12,7 @@ from prytulak.core.forms import (
     PLACE_INPUT_ATTRS,
     DateInput,
     PlaceResolvingMixin,
+    clean_phone,
     country_field,
     languages_field,
 )
@@ -22,6 +23,8 @@ from .models import (
     CheckInOutcome,
     DocumentType,
     Host,
+    HostHousehold,
+    HostKind,
     HostOffer,
     OfferStatus,
     Side,
@@ -34,6 +37,28 @@ class HostForm(forms.ModelForm):
         model = Host
         fields = ["kind", "household_type", "name", "email", "phone", "messenger"]
         widgets = {"kind": forms.RadioSelect, "household_type": forms.RadioSelect}
+        error_messages = {
+            "kind": {"required": _("Say who offers the place.")},
+            "household_type": {"required": _("Say who lives in the home.")},
+        }
+        help_texts = {"phone": _("With country code, e.g. +48 601 234 567.")}
+
+    def __init__(self, *args, strict_phone: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strict_phone = strict_phone  # False for imports: see core.forms.clean_phone
+        # Both questions must be answered: no empty "---------" radio, and no answer picked
+        # for the host ("Nobody else" would hide a family with children, or a single man).
+        for name in ("kind", "household_type"):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)
+            choices = HostKind.choices if name == "kind" else HostHousehold.choices
+            field.choices = choices
+            field.required = True
+            if not self.is_bound and self.instance.pk is None:
+                self.initial[name] = None
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone"), strict=self.strict_phone)
 
     def clean_messenger(self) -> str:
         return normalise_messenger(self.cleaned_data.get("messenger") or "")
@@ -183,8 +208,15 @@ class PlacementStepForm(forms.Form):
         ("break_down", _("The placement broke down")),
         ("cancel", _("Cancel")),
     ]
-    step = forms.ChoiceField(choices=STEPS)
+    step = forms.ChoiceField(label=_("Step"), choices=STEPS)
     reason = forms.CharField(label=_("Reason or note"), required=False, max_length=300)
+
+    def __init__(self, *args, steps: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if steps is not None:  # only the steps possible from the placement's status
+            step = self.fields["step"]
+            assert isinstance(step, forms.ChoiceField)
+            step.choices = [(value, label) for value, label in self.STEPS if value in steps]
 
 
 class ProblemForm(forms.Form):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,11 +14,26 @@ from prytulak.orgs.scopes import Channel, Party
 from prytulak.people.models import Household
 
 MAX_BEDS = 500  # the largest collective centres
+MAX_PRIVATE_BEDS = 20  # a private home; more is a collective centre, offered by an organisation
 
 
 class HostKind(models.TextChoices):
     PERSON = "person", _("Private person or family")
     ORGANIZATION = "organization", _("Organisation (collective centre, church, hotel…)")
+
+
+def private_beds_error(*, kind: str, beds: int) -> str | None:
+    """Why a host of this kind cannot offer this many beds, or None: a private person offers
+    at most MAX_PRIVATE_BEDS; larger places are collective centres, offered by organisations."""
+    if kind == HostKind.PERSON and beds > MAX_PRIVATE_BEDS:
+        return str(
+            _(
+                "A private home can offer at most %(max)d beds. For more, choose "
+                "“Organisation” (a collective centre)."
+            )
+            % {"max": MAX_PRIVATE_BEDS}
+        )
+    return None
 
 
 class Verification(models.IntegerChoices):
@@ -202,6 +218,15 @@ class HostOffer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("offer-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        error = (
+            private_beds_error(kind=self.host.kind, beds=self.beds)
+            if self.host_id is not None and self.beds is not None
+            else None
+        )
+        if error:
+            raise ValidationError({"beds": error})
 
 
 class PlacementStatus(models.TextChoices):

@@ -409,8 +409,8 @@ def placement_depart(*, placement: Placement, actor: Actor, note: str = "") -> P
 
 
 def placement_arrive(*, placement: Placement, actor: Actor, note: str = "") -> Placement:
-    """Arrival confirmed by the host's or the household's organisation; the daily job then
-    schedules welfare check-ins."""
+    """Arrival confirmed by the host's or the household's organisation; the welfare
+    check-ins are scheduled at once (the daily job only catches any that are missing)."""
     if not _staff_acts(actor, placement):
         raise NotAllowed
     with transaction.atomic():
@@ -418,6 +418,7 @@ def placement_arrive(*, placement: Placement, actor: Actor, note: str = "") -> P
         _require(placement, [S.CONFIRMED, S.TRAVELLING])
         placement.arrived_at = timezone.now()
         _move(placement, S.ARRIVED, actor, note, ["arrived_at"])
+        CheckIn.objects.bulk_create(_checkins_for(placement), ignore_conflicts=True)
     return placement
 
 
@@ -524,17 +525,47 @@ def checkin_record(*, checkin: CheckIn, actor: AnyActor, outcome: str, note: str
     return checkin
 
 
+def _checkins_for(placement: Placement) -> list[CheckIn]:
+    """The welfare check-ins of an arrived placement, CHECKIN_DAYS_AFTER_ARRIVAL after it."""
+    assert placement.arrived_at is not None
+    arrived = timezone.localtime(placement.arrived_at).date()
+    return [
+        CheckIn(placement=placement, due_on=arrived + datetime.timedelta(days=days))
+        for days in settings.CHECKIN_DAYS_AFTER_ARRIVAL
+    ]
+
+
+# Steps of the placement page's list: which are possible from each status (the services
+# refuse the others), and which side must act for each.
+STEPS_FROM: dict[str, list[str]] = {
+    S.PROPOSED: ["accept_host", "accept_household", "decline_host", "decline_household", "cancel"],
+    S.HOST_ACCEPTED: ["accept_household", "decline_host", "decline_household", "cancel"],
+    S.HOUSEHOLD_ACCEPTED: ["accept_host", "decline_host", "decline_household", "cancel"],
+    S.CONFIRMED: ["depart", "arrive", "cancel"],
+    S.TRAVELLING: ["arrive", "cancel"],
+    S.ARRIVED: ["end", "break_down"],
+}
+
+
+def placement_steps(*, placement: Placement, actor: Actor) -> list[str]:
+    """The steps `actor` may record on `placement` now, in the order of the lifecycle."""
+    steps = []
+    for step in STEPS_FROM.get(placement.status, []):
+        side = step.partition("_")[2] if step.startswith(("accept_", "decline_")) else None
+        if side is not None and not acts_for(actor=actor, placement=placement, side=side):
+            continue
+        if side is None and not _acts_for_either(actor, placement):
+            continue
+        steps.append(step)
+    return steps
+
+
 def checkins_schedule(*, today: datetime.date | None = None) -> int:
     """Daily job: every arrived placement gets its check-ins (CHECKIN_DAYS_AFTER_ARRIVAL days
     after arrival). Idempotent: a unique constraint keeps one per placement and day."""
-    today = today or timezone.localdate()
     rows = []
     for placement in Placement.objects.filter(status=S.ARRIVED, arrived_at__isnull=False):
-        arrived = timezone.localtime(placement.arrived_at).date()
-        for days in settings.CHECKIN_DAYS_AFTER_ARRIVAL:
-            rows.append(
-                CheckIn(placement=placement, due_on=arrived + datetime.timedelta(days=days))
-            )
+        rows += _checkins_for(placement)
     before = CheckIn.objects.count()
     CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
     return CheckIn.objects.count() - before

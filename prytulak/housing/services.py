@@ -29,6 +29,7 @@ from .models import (
     HostVerification,
     OfferStatus,
     Verification,
+    private_beds_error,
 )
 
 CONFIRM_SALT = "prytulak.housing.offer-confirm"
@@ -93,7 +94,13 @@ def host_offer_submit(
     return created
 
 
+def _check_beds(*, host: Host, beds: int | None) -> None:
+    if beds is not None and (error := private_beds_error(kind=host.kind, beds=beds)):
+        raise ServiceError({"beds": [error]}, code="too_many_beds")
+
+
 def _offer_create(*, host: Host, data: dict[str, Any], actor: Actor | None) -> HostOffer:
+    _check_beds(host=host, beds=data.get("beds"))
     offer = HostOffer(host=host, **data)
     offer.status = OfferStatus.AWAITING if actor or not host.email else OfferStatus.DRAFT
     offer.full_clean()
@@ -159,6 +166,7 @@ def offer_update(*, offer: HostOffer, actor: AnyActor, data: dict[str, Any]) -> 
     for name, value in data.items():
         setattr(offer, name, value)
         fields.append(name)
+    _check_beds(host=offer.host, beds=offer.beds)
     offer.full_clean()
     offer.save(update_fields=[*fields, "updated_at"])
     return offer

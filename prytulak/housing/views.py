@@ -229,6 +229,7 @@ def placement_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
     host, household = selectors.placement_contacts(
         actor=actor, placement=placement, reason=_("Placement #%(pk)d") % {"pk": placement.pk}
     )
+    steps = placements.placement_steps(placement=placement, actor=actor)
     context = {
         "placement": placement,
         "show_host": host is not None,
@@ -238,7 +239,8 @@ def placement_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
         "events": placement.events.select_related("by"),
         "checkins": placement.checkins.all(),
         "problems": placement.problems.all() if actor.can("placement.problems", placement) else [],
-        "step_form": PlacementStepForm(),
+        "step_form": PlacementStepForm(steps=steps),
+        "steps": steps,
         "problem_form": ProblemForm(),
         "checkin_form": CheckInForm(),
         "links": links_for_placement(placement),
@@ -252,7 +254,8 @@ def placement_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
 @staff_view("placement.act")
 def placement_step(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
     placement = _get_placement(actor, pk, "placement.act")
-    form = PlacementStepForm(request.POST)
+    steps = placements.placement_steps(placement=placement, actor=actor)
+    form = PlacementStepForm(request.POST, steps=steps)
     if not form.is_valid():
         messages.error(request, _("Choose a step from the list."))
         return redirect("placement-detail", pk=pk)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("host/reconfirm/<str:token>/", views.host_reconfirm, name="host-reconfirm"),
     path("need/", views.need_place, name="need"),
     path("need/thanks/", views.thanks_household, name="thanks-household"),
+    path("need/thanks/children/", views.thanks_children, name="thanks-children"),
 ]

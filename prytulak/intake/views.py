@@ -99,6 +99,8 @@ def need_place(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 _accepted(request, "intake.need")
+                if counts.children_only:
+                    return redirect("intake:thanks-children")
                 return redirect("intake:thanks-household")
     return _form_page(request, "intake/need_place.html", context, limited=limited)
 
@@ -126,3 +128,12 @@ def thanks_host(request: HttpRequest) -> HttpResponse:
 
 def thanks_household(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/thanks_household.html")
+
+
+def thanks_children(request: HttpRequest) -> HttpResponse:
+    """After a registration of children alone: the numbers to call now."""
+    return render(
+        request,
+        "intake/thanks_children.html",
+        {"helpline": settings.CHILD_HELPLINE, "emergency": settings.EMERGENCY_NUMBER},
+    )

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from prytulak.core.forms import PLACE_INPUT_ATTRS
+from prytulak.orgs.models import Role
+from prytulak.orgs.scopes import Actor
 from prytulak.places.geocoder import lookup
 
 from .models import BookingStatus, BorderCrossing, CrossingStatus, Luggage, Trip
@@ -14,6 +17,11 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DriverChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
 
 
 class TripForm(forms.ModelForm):
@@ -29,10 +37,18 @@ class TripForm(forms.ModelForm):
         },
     )
     luggage = forms.ChoiceField(label=_("Luggage"), choices=Luggage.choices)
+    driver = DriverChoiceField(
+        label=_("Driver"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Not chosen yet"),
+        help_text=_("One of your organisation's drivers."),
+    )
 
     class Meta:
         model = Trip
         fields = [
+            "driver",
             "origin",
             "destination",
             "crossing",
@@ -56,6 +72,17 @@ class TripForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, actor: Actor | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor is None or actor.role == Role.DRIVER:
+            del self.fields["driver"]  # a driver offers trips they drive themselves
+        else:
+            driver = self.fields["driver"]
+            assert isinstance(driver, forms.ModelChoiceField)
+            driver.queryset = User.objects.filter(
+                memberships__organization=actor.organization, memberships__role=Role.DRIVER
+            ).order_by("first_name", "username")
+
     def clean(self):
         cleaned = super().clean() or {}
         for field in ("origin", "destination"):
@@ -77,7 +104,7 @@ class TripForm(forms.ModelForm):
         return cleaned
 
     def trip_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         for field in ("origin", "destination"):
             place = self.cleaned_data[f"{field}_place"]
             data[field] = place.name
@@ -94,6 +121,10 @@ class DecideForm(forms.Form):
 
 class SeatRequestForm(forms.Form):
     trip = forms.IntegerField(min_value=1)
+
+
+class TripCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why the trip is cancelled"), max_length=300)
 
 
 class CrossingStatusForm(forms.Form):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
@@ -244,6 +245,19 @@ class Journey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} ({self.get_status_display()})"
+
+    @property
+    def status_label(self) -> str:
+        """What to show: an open journey whose first leg has not started yet is only
+        booked ("Seat booked"), not under way."""
+        if self.status != JourneyStatus.OPEN:
+            return str(self.get_status_display())
+        now = timezone.now()
+        started = any(
+            leg.done_at is not None or (leg.planned_at is not None and leg.planned_at <= now)
+            for leg in self.legs.all()
+        )
+        return str(self.get_status_display() if started else _("Seat booked"))
 
 
 class LegKind(models.TextChoices):

@@ -9,7 +9,7 @@ from prytulak.matching.engine.candidates import chord_to_km, unit_vectors
 from prytulak.orgs import capabilities
 from prytulak.orgs.models import Role
 from prytulak.orgs.scopes import Actor
-from prytulak.people.models import Household
+from prytulak.people.models import CHILD_BANDS, Household
 
 from .models import Booking, BookingStatus, Journey, JourneyAlert, Trip, TripStatus
 from .services import _needs, booking_fit
@@ -55,15 +55,22 @@ def trip_suggestions(*, household: Household, limit: int = 5) -> list[tuple[Trip
         datetime.datetime.combine(arrival - datetime.timedelta(days=1), datetime.time())
     )
     end = start + datetime.timedelta(days=8)
-    trips = [
-        t
-        for t in Trip.objects.filter(
-            status=TripStatus.PLANNED,
-            depart_latest__gte=max(start, timezone.now()),
-            depart_earliest__lte=end,
-        ).select_related("crossing")
-        if not booking_fit(trip=t, need=need)
-    ]
+    candidates = Trip.objects.filter(
+        status=TripStatus.PLANNED,
+        depart_latest__gte=max(start, timezone.now()),
+        depart_earliest__lte=end,
+    ).select_related("crossing")
+    # Trips it already has seats on (asked or booked) are not suggested again.
+    live = Booking.objects.filter(
+        household=household, status__in=[BookingStatus.REQUESTED, BookingStatus.BOOKED]
+    )
+    candidates = candidates.exclude(pk__in=live.values("trip_id"))
+    if any(m.age_band in CHILD_BANDS for m in household.members.all()):
+        # The same safeguarding rule as booking_request: children only with a checked driver.
+        candidates = candidates.filter(verified_at__isnull=False)
+    booked = Coalesce(Sum("bookings__seats", filter=Q(bookings__status=BookingStatus.BOOKED)), 0)
+    candidates = candidates.annotate(free=F("seats") - booked).filter(free__gte=need["seats"])
+    trips = [t for t in candidates if not booking_fit(trip=t, need=need)]
     lat, lon = household.arrival_latitude, household.arrival_longitude
     if not trips or lat is None or lon is None:
         return []

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from prytulak.core.errors import ServiceError
 from prytulak.housing.models import Placement, PlacementStatus
-from prytulak.orgs.models import Role
+from prytulak.orgs.models import Membership, Role
 from prytulak.orgs.scopes import Actor
 from prytulak.people.models import CHILD_BANDS, Household
 
@@ -87,16 +88,103 @@ def _check_trip(data: dict[str, Any]) -> None:
         raise ServiceError(errors, code="invalid_trip")
 
 
+def _check_driver(actor: Actor, driver: Any) -> None:
+    if (
+        driver is not None
+        and not Membership.objects.filter(
+            user=driver, organization=actor.organization, role=Role.DRIVER
+        ).exists()
+    ):
+        raise ServiceError(_("Choose one of your organisation's drivers."), code="driver")
+
+
 def trip_create(*, actor: Actor, data: dict[str, Any]) -> Trip:
-    """A coordinator offers a trip for the organisation, or a driver offers their own."""
+    """A coordinator offers a trip for the organisation (naming one of its drivers, or
+    none yet), or a driver offers their own."""
     actor.require("trip.create")
     _check_trip(data)
     trip = Trip(organization=actor.organization, created_by=actor.user, **data)
     if actor.role == Role.DRIVER:
         trip.driver = actor.user
+    else:
+        _check_driver(actor, trip.driver)
     trip.full_clean()
     trip.save()
     return trip
+
+
+def trip_update(*, trip: Trip, actor: Actor, data: dict[str, Any]) -> Trip:
+    """Change a planned trip. It cannot shrink below the seats already booked on it."""
+    actor.require("trip.edit", trip)
+    if actor.role == Role.DRIVER:
+        data = {k: v for k, v in data.items() if k != "driver"}
+    with transaction.atomic():
+        trip = Trip.objects.select_for_update().get(pk=trip.pk)
+        if trip.status != TripStatus.PLANNED:
+            raise ServiceError(_("The trip is no longer planned."), code="status")
+        for name, value in data.items():
+            setattr(trip, name, value)
+        _check_trip({f.name: getattr(trip, f.name) for f in Trip._meta.concrete_fields})
+        if "driver" in data:
+            _check_driver(actor, trip.driver)
+        taken = seats_taken(trip)
+        errors = []
+        if taken["seats"] > trip.seats:
+            errors.append(
+                _("%(n)d seats are booked on this trip; it cannot have fewer.")
+                % {"n": taken["seats"]}
+            )
+        if taken["child_seats"] > trip.child_seats or taken["wheelchair"] > trip.wheelchair_spaces:
+            errors.append(_("Child seats or wheelchair spaces are already booked."))
+        if errors:
+            raise ServiceError(errors, code="booked")
+        trip.full_clean()
+        trip.save(update_fields=list(data))
+    return trip
+
+
+def trip_cancel(*, trip: Trip, actor: Actor, reason: str) -> Trip:
+    """Call off a planned trip: its bookings are cancelled, the rides leave the households'
+    journeys, and the caseworkers who asked for the seats are told by e-mail."""
+    actor.require("trip.cancel", trip)
+    if not reason.strip():
+        raise ServiceError(_("Give a reason."), code="reason")
+    with transaction.atomic():
+        trip = Trip.objects.select_for_update().get(pk=trip.pk)
+        if trip.status != TripStatus.PLANNED:
+            raise ServiceError(_("The trip is no longer planned."), code="status")
+        trip.status = TripStatus.CANCELLED
+        trip.save(update_fields=["status"])
+        live = list(
+            trip.bookings.filter(status__in=[BookingStatus.REQUESTED, BookingStatus.BOOKED])
+        )
+        booked = [b.pk for b in live if b.status == BookingStatus.BOOKED]
+        Booking.objects.filter(pk__in=[b.pk for b in live]).update(
+            status=BookingStatus.CANCELLED, decided_by=actor.user, reason=reason[:300]
+        )
+        JourneyLeg.objects.filter(booking_id__in=booked, done_at__isnull=True).delete()
+        transaction.on_commit(lambda: _tell_caseworkers(trip.pk, booked, reason))
+    return trip
+
+
+def _tell_caseworkers(trip_id: int, booking_ids: list[int], reason: str) -> None:
+    trip = Trip.objects.get(pk=trip_id)
+    for booking in Booking.objects.filter(pk__in=booking_ids).select_related("requested_by"):
+        user = booking.requested_by
+        if user is None or not user.email:
+            continue
+        subject = _("Trip #%(trip)d is cancelled") % {"trip": trip.pk}
+        body = _(
+            "Trip #%(trip)d (%(route)s, %(when)s) is cancelled, and with it the seats booked "
+            "for household #%(household)d. Reason: %(reason)s\n\nPlease find them another ride."
+        ) % {
+            "trip": trip.pk,
+            "route": f"{trip.origin} → {trip.destination}",
+            "when": timezone.localtime(trip.depart_earliest).strftime("%Y-%m-%d %H:%M"),
+            "household": booking.household_id,
+            "reason": reason,
+        }
+        send_mail(subject, body, None, [user.email])
 
 
 def trip_verify(*, trip: Trip, actor: Actor) -> Trip:
@@ -186,6 +274,10 @@ def booking_request(
         trip=trip, household=household, status__in=[BookingStatus.REQUESTED, BookingStatus.BOOKED]
     ).exists():
         raise ServiceError(_("This household already has seats on this trip."), code="twice")
+    # Room already booked by others: refuse now, not when the coordinator tries to book.
+    short = room_short(trip=trip, need=need)
+    if short:
+        raise ServiceError(short, code="capacity")
     booking = Booking(trip=trip, household=household, requested_by=actor.user, **need)
     booking.full_clean()
     booking.save()
@@ -202,6 +294,28 @@ def seats_taken(trip: Trip, exclude_pk: int | None = None) -> dict[str, int]:
     return {k: v or 0 for k, v in sums.items()}
 
 
+def room_short(*, trip: Trip, need: dict[str, int], exclude_pk: int | None = None) -> list[str]:
+    """Why the seats already booked on `trip` leave no room for `need` (empty if they do)."""
+    taken = seats_taken(trip, exclude_pk=exclude_pk)
+    short = []
+    if taken["seats"] + need["seats"] > trip.seats:
+        short.append(
+            _("Not enough seats left: %(free)d of %(seats)d are free.")
+            % {"free": max(trip.seats - taken["seats"], 0), "seats": trip.seats}
+        )
+    if taken["child_seats"] + need.get("child_seats", 0) > trip.child_seats:
+        short.append(
+            _("Not enough child seats left: %(free)d of %(seats)d are free.")
+            % {
+                "free": max(trip.child_seats - taken["child_seats"], 0),
+                "seats": trip.child_seats,
+            }
+        )
+    if taken["wheelchair"] + need.get("wheelchair_spaces", 0) > trip.wheelchair_spaces:
+        short.append(_("The wheelchair space is already taken."))
+    return short
+
+
 def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
     """The trip's coordinator books the seats. The trip row is locked so two bookings can
     never together take more seats, child seats or wheelchair spaces than it has; the ride
@@ -215,28 +329,25 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
             raise ServiceError(_("This booking is not waiting for a decision."), code="status")
         if trip.status != TripStatus.PLANNED:
             raise ServiceError(_("The trip is no longer planned."), code="status")
-        taken = seats_taken(trip, exclude_pk=booking.pk)
-        short = []
-        if taken["seats"] + booking.seats > trip.seats:
-            short.append(
-                _("Not enough seats left: %(free)d of %(seats)d are free.")
-                % {"free": max(trip.seats - taken["seats"], 0), "seats": trip.seats}
-            )
-        if taken["child_seats"] + booking.child_seats > trip.child_seats:
-            short.append(
-                _("Not enough child seats left: %(free)d of %(seats)d are free.")
-                % {
-                    "free": max(trip.child_seats - taken["child_seats"], 0),
-                    "seats": trip.child_seats,
-                }
-            )
-        if taken["wheelchair"] + booking.wheelchair_spaces > trip.wheelchair_spaces:
-            short.append(_("The wheelchair space is already taken."))
+        need = {
+            "seats": booking.seats,
+            "child_seats": booking.child_seats,
+            "wheelchair_spaces": booking.wheelchair_spaces,
+        }
+        short = room_short(trip=trip, need=need, exclude_pk=booking.pk)
         if short:
             raise ServiceError(short, code="capacity")
         booking.status, booking.decided_by = BookingStatus.BOOKED, actor.user
         booking.save(update_fields=["status", "decided_by"])
         _add_ride(booking, trip)
+        # The household's other pending requests were alternatives: close them, so no other
+        # trip's coordinator books seats nobody will take.
+        Booking.objects.filter(
+            household_id=booking.household_id, status=BookingStatus.REQUESTED
+        ).exclude(pk=booking.pk).update(
+            status=BookingStatus.CANCELLED,
+            reason=_("Another trip was booked for this household (#%(trip)d).") % {"trip": trip.pk},
+        )
         from prytulak.notify.tasks import household_notice_on_commit
 
         household_notice_on_commit(booking.household_id, "seat_booked", booking.pk)

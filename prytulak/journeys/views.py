@@ -14,7 +14,7 @@ from prytulak.people.models import Household
 from prytulak.people.selectors import household_get
 
 from . import selectors, services
-from .forms import CrossingStatusForm, DecideForm, SeatRequestForm, TripForm
+from .forms import CrossingStatusForm, DecideForm, SeatRequestForm, TripCancelForm, TripForm
 from .models import Booking, BookingStatus, BorderCrossing, Journey, JourneyLeg, Trip
 
 
@@ -33,7 +33,7 @@ def trip_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
 
 @staff_view("trip.create")
 def trip_create(request: HttpRequest, *, actor: Actor) -> HttpResponse:
-    form = TripForm(request.POST or None)
+    form = TripForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         try:
             trip = services.trip_create(actor=actor, data=form.trip_data())
@@ -43,6 +43,37 @@ def trip_create(request: HttpRequest, *, actor: Actor) -> HttpResponse:
             messages.success(request, _("Trip saved."))
             return redirect("trip-detail", pk=trip.pk)
     return render(request, "journeys/trip_form.html", {"form": form})
+
+
+@staff_view("trip.edit")
+def trip_edit(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    trip = _trip(actor, pk)
+    actor.require("trip.edit", trip)
+    form = TripForm(request.POST or None, instance=trip, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.trip_update(trip=trip, actor=actor, data=form.trip_data())
+        except ServiceError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("trip-detail", pk=trip.pk)
+    return render(request, "journeys/trip_form.html", {"form": form, "trip": trip})
+
+
+@require_POST
+@staff_view("trip.cancel")
+def trip_cancel(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    trip = _trip(actor, pk)
+    actor.require("trip.cancel", trip)
+    return form_action(
+        request,
+        TripCancelForm(request.POST),
+        lambda data: services.trip_cancel(trip=trip, actor=actor, reason=data["reason"]),
+        invalid=_("Say why the trip is cancelled."),
+        done=_("Trip cancelled. The caseworkers of its passengers have been told."),
+        back=reverse("trip-detail", args=[trip.pk]),
+    )
 
 
 @staff_view("trip.view")
@@ -69,6 +100,8 @@ def trip_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
         "passengers": sum(b.seats for b in booked),
         "free": trip.seats - sum(b.seats for b in booked),
         "decide_form": DecideForm(),
+        "cancel_form": TripCancelForm(),
+        "sees_notes": own or trip.driver_id == actor.user.pk,
     }
     return render(request, "journeys/trip_detail.html", context)
 

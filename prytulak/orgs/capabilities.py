@@ -178,6 +178,13 @@ def trip_visible(actor: Actor, trip: Any) -> bool:
     return trip.driver_id == actor.user.pk if actor.role == D else True
 
 
+def trip_manage(actor: Actor, trip: Any) -> bool:
+    """Edit or cancel: the trip's organisation's coordinators, and the driver of their own."""
+    if not _own(actor, trip):
+        return False
+    return actor.role == C or trip.driver_id == actor.user.pk
+
+
 def trip_passengers(actor: Actor, trip: Any, now: Any = None) -> bool:
     """Who travels: the trip's organisation (roles that see personal data), and its driver
     only around the time of the trip."""
@@ -288,6 +295,8 @@ RULES: dict[str, Rule] = {
     "trip.list": Rule(SEES_TRIPS),
     "trip.view": Rule(SEES_TRIPS, trip_visible),
     "trip.create": Rule(TRIP_OFFERERS),
+    "trip.edit": Rule(TRIP_OFFERERS, trip_manage),
+    "trip.cancel": Rule(TRIP_OFFERERS, trip_manage),
     "trip.verify": Rule(COORDINATORS, _own),
     "trip.passengers": Rule(SEES_PERSONAL_DATA | {D}, trip_passengers),
     "trip.decide_booking": Rule(COORDINATORS, _own),

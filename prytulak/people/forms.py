@@ -12,6 +12,7 @@ from prytulak.core.forms import (
     PLACE_INPUT_ATTRS,
     DateInput,
     PlaceResolvingMixin,
+    clean_phone,
     languages_field,
 )
 from prytulak.housing.services import CONTACT_REQUIRED
@@ -71,14 +72,13 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
     def clean_messenger(self) -> str:
         return normalise_messenger(self.cleaned_data.get("messenger") or "")
 
+    def __init__(self, *args, strict_phone: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strict_phone = strict_phone  # False for imports: see core.forms.clean_phone
+
     def clean_phone(self) -> str:
-        phone = (self.cleaned_data["phone"] or "").strip()
-        if not phone:
-            return ""  # a household reached by e-mail or messenger only
-        digits = [c for c in phone if c.isdigit()]
-        if len(digits) < 7 or len(digits) > 15 or any(c not in "0123456789+-() ." for c in phone):
-            raise forms.ValidationError(_("Enter a phone number, e.g. +380 67 123 4567."))
-        return phone
+        # Empty is fine: a household reached by e-mail or messenger only.
+        return clean_phone(self.cleaned_data["phone"], strict=self.strict_phone)
 
     def clean_arrival_date(self) -> datetime.date:
         value = self.cleaned_data["arrival_date"]
@@ -157,16 +157,13 @@ class MemberCountsForm(forms.Form):
                 raise forms.ValidationError(
                     _("A household can have at most %(max)d people.") % {"max": MAX_MEMBERS}
                 )
-            if (cleaned.get("women") or 0) + (cleaned.get("men") or 0) + (
-                cleaned.get("seniors") or 0
-            ) == 0:
-                raise forms.ValidationError(
-                    _(
-                        "Children travelling without an adult: please go to the nearest "
-                        "reception point or call the child helpline; we will also contact you."
-                    )
-                )
         return cleaned
+
+    @property
+    def children_only(self) -> bool:
+        """Children without an adult: saved all the same, flagged for child protection."""
+        adults = ("women", "men", "seniors")
+        return not any(self.cleaned_data.get(name) for name in adults)
 
     def members(self) -> list[dict]:
         members = []
@@ -220,6 +217,10 @@ class SharingForm(forms.Form):
         max_length=300,
         help_text=_("For example: asked in Ukrainian at the reception point, agreed verbally."),
     )
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(min_value=1)
 
 
 class EraseForm(forms.Form):

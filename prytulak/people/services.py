@@ -12,9 +12,23 @@ from prytulak.core.errors import ServiceError
 from prytulak.core.privacy import email_index, messenger_index, name_index, name_key, phone_index
 from prytulak.orgs.scopes import Actor
 
-from .models import ConsentRecord, Household, HouseholdStatus, Person, ShareLevel, Source
+from .models import (
+    CHILD_BANDS,
+    ConsentRecord,
+    Household,
+    HouseholdStatus,
+    Person,
+    ShareLevel,
+    Source,
+)
 
 MAX_MEMBERS = 30
+URGENT = 3  # the highest priority: children alone are reviewed first
+
+
+def children_only(members: list[dict[str, Any]]) -> bool:
+    """Children without an adult (unaccompanied minors): a child-protection matter."""
+    return bool(members) and all(m.get("age_band") in CHILD_BANDS for m in members)
 
 
 def _check_members(members: list[dict[str, Any]]) -> None:
@@ -78,6 +92,9 @@ def household_register(
     if actor is not None:
         actor.require("household.create")
     household = Household(**data)
+    if children_only(members):
+        # Saved, never turned away, and put first in line for child protection.
+        household.priority = URGENT
     if actor is None:
         household.source = Source.INTAKE
         household.organization = None
@@ -178,3 +195,79 @@ def household_close(*, household: Household, actor: Actor | None, reason: str = 
     household.status = HouseholdStatus.CLOSED
     household.closed_at = timezone.now()
     household.save(update_fields=["status", "closed_at", "updated_at"])
+
+
+def household_merge(
+    *, keep: Household, drop: Household, actor: Actor, reason: str = ""
+) -> Household:
+    """Merge `drop` (a duplicate registration) into `keep`; both must be households the actor
+    may edit. What hangs off `drop` moves to `keep`: placements, cases, journeys, bookings and
+    consent records. Its members join `keep` only where they add someone: named people whose
+    name `keep` does not have yet (or everyone, when `keep` lists nobody), so nobody is
+    counted twice. Contact details `keep` lacks are taken from `drop`; `drop` is closed with a
+    note naming `keep`, and both records get an access-log entry."""
+    from prytulak.assistance.models import Case
+    from prytulak.audit.log import log_access
+    from prytulak.housing.models import Placement
+    from prytulak.journeys.models import Booking, BookingStatus, Journey
+
+    actor.require("household.edit", keep)
+    actor.require("household.edit", drop)
+    if keep.pk == drop.pk:
+        raise ServiceError(_("Choose two different households to merge."), code="same")
+    live = [BookingStatus.REQUESTED, BookingStatus.BOOKED]
+    with transaction.atomic():
+        keep = Household.objects.select_for_update().get(pk=keep.pk)
+        drop = Household.objects.select_for_update().get(pk=drop.pk)
+        if drop.status == HouseholdStatus.CLOSED or keep.status == HouseholdStatus.CLOSED:
+            raise ServiceError(_("A closed household cannot be merged."), code="closed")
+        # Seats asked twice on one trip: the kept household's request stands.
+        both = Booking.objects.filter(household=keep, status__in=live).values("trip_id")
+        Booking.objects.filter(household=drop, status__in=live, trip_id__in=both).update(
+            status=BookingStatus.CANCELLED, reason=_("Merged duplicate registration.")
+        )
+        for model in (Placement, Case, Journey, Booking, ConsentRecord):
+            model.objects.filter(household=drop).update(household=keep)
+        kept_people = list(keep.members.all())
+        names = {p.name_index for p in kept_people if p.name_index}
+        moving = [
+            p.pk
+            for p in drop.members.all()
+            if not kept_people or (p.name_index and p.name_index not in names)
+        ]
+        Person.objects.filter(pk__in=moving).update(household=keep)
+
+        changed = []
+        for name in ("phone", "email", "messenger", "needs", "pet_notes"):
+            if not getattr(keep, name) and getattr(drop, name):
+                setattr(keep, name, getattr(drop, name))
+                changed.append(name)
+        languages = list(dict.fromkeys([*keep.languages, *drop.languages]))
+        if languages != keep.languages:
+            keep.languages = languages
+            changed.append("languages")
+        if drop.priority > keep.priority:
+            keep.priority = drop.priority
+            changed.append("priority")
+        _set_indexes(keep)
+        keep.full_clean()
+        indexes = ["phone_index", "email_index", "messenger_index", "lead_name_key"]
+        keep.save(update_fields=[*changed, *indexes, "updated_at"])
+
+        note = _("Merged into household #%(pk)d.") % {"pk": keep.pk}
+        drop.notes = f"{drop.notes}\n{note}".strip() if drop.notes else note
+        drop.status = HouseholdStatus.CLOSED
+        drop.closed_at = timezone.now()
+        drop.save(update_fields=["notes", "status", "closed_at", "updated_at"])
+        why = _("Household #%(drop)d merged into #%(keep)d.") % {"drop": drop.pk, "keep": keep.pk}
+        if reason.strip():
+            why = f"{why} {reason.strip()}"
+        for household in (keep, drop):
+            log_access(
+                actor=actor,
+                obj=household,
+                action="household.merged",
+                fields=["members", "placements", "cases", "journeys", "bookings", *changed],
+                reason=why,
+            )
+    return keep

@@ -2,9 +2,12 @@ from django.contrib import messages
 from django.forms import CheckboxInput
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prytulak.assistance.services import unaccompanied
 from prytulak.audit import services as audit_services
 from prytulak.core.csv_export import table_response
 from prytulak.core.decorators import staff_view
@@ -19,6 +22,7 @@ from .forms import (
     EraseForm,
     HouseholdFilterForm,
     HouseholdForm,
+    MergeForm,
     PersonFormSet,
     SharingForm,
     members_from_formset,
@@ -94,6 +98,7 @@ def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
     )
     context = {
         "household": household,
+        "children_alone": unaccompanied(household),
         "contact": contact,
         "shows_name": actor.can("household.name", household),
         "own": own,
@@ -211,14 +216,82 @@ def _household_form(
 
 
 def _duplicate_message(duplicates: list[Household], hidden: int) -> str:
-    """Name the duplicates the actor may see; only count those of other organisations."""
-    parts = [f"#{d.pk} ({d.organization or _('unassigned')})" for d in duplicates]
+    """Link the duplicates the actor may see (`duplicates_for` gives only those); only count
+    those of other organisations, never naming or linking them."""
+    parts = [
+        format_html(
+            '<a href="{}">#{}</a> ({})',
+            d.get_absolute_url(),
+            d.pk,
+            d.organization or _("unassigned"),
+        )
+        for d in duplicates
+    ]
     if hidden:
-        parts.append(selectors.hidden_duplicates_text(hidden))
-    return _(
-        "The same phone or e-mail is already registered: %(list)s. Check with "
-        "that organisation, or tick “save anyway” if it is a different household."
-    ) % {"list": ", ".join(parts)}
+        parts.append(conditional_escape(selectors.hidden_duplicates_text(hidden)))
+    text = conditional_escape(
+        _(
+            "The same phone or e-mail is already registered: %(list)s. Check with "
+            "that organisation, or tick “save anyway” if it is a different household."
+        )
+    )
+    return mark_safe(text % {"list": mark_safe(", ".join(parts))})  # noqa: S308 - escaped above
+
+
+@staff_view("household.view")
+def household_compare(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    """Two households side by side (a possible duplicate), with the merge buttons where the
+    actor may edit both. The other one must be in the actor's scope too, or it is a 404."""
+    household = _get_household(actor, pk)
+    other_pk = request.GET.get("with", "")
+    if not selectors.RECORD_NUMBER.fullmatch(other_pk) or int(other_pk) == household.pk:
+        messages.error(request, _("Choose another household to compare with."))
+        return redirect(household)
+    other = _get_household(actor, int(other_pk))
+    reason = _("Comparing households #%(a)d and #%(b)d") % {"a": household.pk, "b": other.pk}
+    sides = []
+    for h in (household, other):
+        contact = selectors.household_contact(actor=actor, household=h, reason=reason)
+        sides.append(
+            {
+                "household": h,
+                "contact": contact,
+                "shows_name": actor.can("household.name", h),
+                "placements": h.placements.select_related("offer"),
+                "cases": h.cases.count(),
+            }
+        )
+    may_merge = actor.can("household.edit", household) and actor.can("household.edit", other)
+    return render(
+        request,
+        "people/household_compare.html",
+        {"sides": sides, "household": household, "other": other, "may_merge": may_merge},
+    )
+
+
+@require_POST
+@staff_view("household.edit")
+def household_merge(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse:
+    """Merge household `other` (from the form) into `pk`."""
+    household = _get_household(actor, pk, "household.edit")
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose another household to merge."))
+        return redirect(household)
+    try:
+        other = selectors.household_get(actor=actor, pk=form.cleaned_data["other"])
+    except Household.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        services.household_merge(keep=household, drop=other, actor=actor)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Household #%(drop)d merged into this one.") % {"drop": other.pk},
+        )
+    return redirect(household)
 
 
 @staff_view("household.create")

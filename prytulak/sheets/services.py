@@ -445,7 +445,8 @@ def _offer_row(values: dict[str, str], extra: list[str], ctx: _Context) -> Row:
     if place and place[1]:
         cells.row.messages.append(cells.about("city", _("read as %(place)s") % {"place": place[0]}))
     offer["notes"] = cells.extra_notes(extra)
-    host_form = HostForm({k: v or "" for k, v in host.items()})
+    # Numbers the contact reader is unsure of are already marked for review.
+    host_form = HostForm({k: v or "" for k, v in host.items()}, strict_phone=False)
     offer_form = OfferForm({k: "" if v is None else v for k, v in offer.items()})
     valid = host_form.is_valid() & offer_form.is_valid()
     for name in cells.failed & set(host_form.errors):
@@ -482,7 +483,7 @@ def _household_row(values: dict[str, str], extra: list[str], ctx: _Context) -> R
         "needs": values.get("needs", ""),
         "notes": cells.extra_notes(extra),
     }
-    form = HouseholdForm(data)
+    form = HouseholdForm(data, strict_phone=False)
     form.is_valid()
     for name in failed & set(form.errors):
         del form.errors[name]

@@ -58,7 +58,6 @@ def test_a_border_crossing_is_an_arrival_place(client, db):
             {"women": "0", "infants": "0", "children": "0", "seniors": "0"},
             "how many people need a place",
         ),
-        ({"women": "0", "seniors": "0"}, "Children travelling without an adult"),
         ({"women": "-1"}, "greater than or equal to 0"),
         ({"women": "40"}, "less than or equal to 30"),
         ({"phone": "call me"}, "Enter a phone number"),

@@ -87,10 +87,15 @@ ROUTES: dict[str, Route] = {
     "household-erase": Route(
         "household.erase", "household", "POST", {"reason": "asked", "confirm": "on"}
     ),
+    # Without a second household to compare or merge with, the page sends the actor back.
+    "household-compare": Route("household.view", "household"),
+    "household-merge": Route("household.edit", "household", "POST"),
     "trip-list": Route("trip.list"),
     "trip-create": Route("trip.create"),
     "trip-detail": Route("trip.view", "trip"),
     "trip-verify": Route("trip.verify", "trip", "POST"),
+    "trip-edit": Route("trip.edit", "trip"),
+    "trip-cancel": Route("trip.cancel", "trip", "POST", {"reason": "The van broke down."}),
     "booking-decide": Route("trip.decide_booking", "booking", "POST"),
     "seat-request": Route("household.request_seats", "household", "POST"),
     "leg-done": Route("journey.act", "leg", "POST"),

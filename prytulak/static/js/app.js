@@ -27,3 +27,10 @@ document.addEventListener("change", function (event) {
     }, 250);
   });
 })();
+
+// A form sent back with errors: focus the summary at the top, so a phone's screen (and a
+// screen reader) starts there instead of 3,000 px above the first error.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
