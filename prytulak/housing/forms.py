@@ -15,7 +15,7 @@ from prytulak.core.forms import (
     country_field,
     languages_field,
 )
-from prytulak.places.countries import COUNTRIES
+from prytulak.core.i18n import country_choices_after
 
 from .models import (
     MAX_BEDS,
@@ -130,7 +130,7 @@ class OfferFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Any")), *OfferStatus.choices]
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Any")), *COUNTRIES]
+        label=_("Country"), required=False, choices=country_choices_after(_("Any"))
     )
     min_beds = forms.IntegerField(
         label=_("At least beds"), required=False, min_value=1, max_value=MAX_BEDS
@@ -183,7 +183,7 @@ class PlacementStepForm(forms.Form):
         ("break_down", _("The placement broke down")),
         ("cancel", _("Cancel")),
     ]
-    step = forms.ChoiceField(choices=STEPS)
+    step = forms.ChoiceField(label=_("Step"), choices=STEPS)
     reason = forms.CharField(label=_("Reason or note"), required=False, max_length=300)
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prytulak.core.errors import ServiceError
 from prytulak.housing.models import Placement, PlacementStatus
@@ -126,13 +127,13 @@ def booking_fit(*, trip: Trip, need: dict[str, int]) -> list[str]:
         reasons.append(_("Book at least one seat."))
     if need["seats"] > trip.seats:
         reasons.append(
-            _("The trip has %(seats)d seats; %(asked)d were asked for.")
-            % {"seats": trip.seats, "asked": need["seats"]}
+            _("The trip has %(seats)s; %(asked)s asked for.")
+            % {"seats": _seats(trip.seats), "asked": _seats(need["seats"])}
         )
     if need["child_seats"] > trip.child_seats:
         reasons.append(
-            _("The trip has %(has)d child seats; %(asked)d are needed.")
-            % {"has": trip.child_seats, "asked": need["child_seats"]}
+            _("The trip has %(has)s; %(asked)s needed.")
+            % {"has": _child_seats(trip.child_seats), "asked": _child_seats(need["child_seats"])}
         )
     if need["wheelchair_spaces"] > trip.wheelchair_spaces:
         reasons.append(_("The trip has no room for a wheelchair."))
@@ -192,16 +193,21 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
         short = []
         if taken["seats"] + booking.seats > trip.seats:
             short.append(
-                _("Not enough seats left: %(free)d of %(seats)d are free.")
-                % {"free": max(trip.seats - taken["seats"], 0), "seats": trip.seats}
+                ngettext(
+                    "Not enough seats left: %(free)s of %(n)s seat is free.",
+                    "Not enough seats left: %(free)s of %(n)s seats are free.",
+                    trip.seats,
+                )
+                % {"free": max(trip.seats - taken["seats"], 0), "n": trip.seats}
             )
         if taken["child_seats"] + booking.child_seats > trip.child_seats:
             short.append(
-                _("Not enough child seats left: %(free)d of %(seats)d are free.")
-                % {
-                    "free": max(trip.child_seats - taken["child_seats"], 0),
-                    "seats": trip.child_seats,
-                }
+                ngettext(
+                    "Not enough child seats left: %(free)s of %(n)s is free.",
+                    "Not enough child seats left: %(free)s of %(n)s are free.",
+                    trip.child_seats,
+                )
+                % {"free": max(trip.child_seats - taken["child_seats"], 0), "n": trip.child_seats}
             )
         if taken["wheelchair"] + booking.wheelchair_spaces > trip.wheelchair_spaces:
             short.append(_("The wheelchair space is already taken."))
@@ -327,3 +333,11 @@ def journeys_check_late(*, now: datetime.datetime | None = None) -> int:
         JourneyAlert.objects.create(journey=journey)
         raised += 1
     return raised
+
+
+def _seats(n: int) -> str:
+    return ngettext("%(n)s seat", "%(n)s seats", n) % {"n": n}
+
+
+def _child_seats(n: int) -> str:
+    return ngettext("%(n)s child seat", "%(n)s child seats", n) % {"n": n}

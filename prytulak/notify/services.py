@@ -12,7 +12,9 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prytulak.housing.models import CheckIn, Placement
 
@@ -52,10 +54,17 @@ def proposal_to_host(placement_id: int) -> None:
     }
 
     def text() -> str:
-        return _(
-            "New proposal for your offer in %(city)s: %(people)d people from %(date)s. "
-            "Your organisation will call you to agree it."
-        ) % {"city": placement.offer.city, "people": placement.beds, "date": placement.start_date}
+        return ngettext(
+            "New proposal for your offer in %(city)s: %(people)s person from %(date)s. "
+            "Your organisation will call you to agree it.",
+            "New proposal for your offer in %(city)s: %(people)s people from %(date)s. "
+            "Your organisation will call you to agree it.",
+            placement.beds,
+        ) % {
+            "city": placement.offer.city,
+            "people": placement.beds,
+            "date": date_format(placement.start_date, "DATE_FORMAT"),
+        }
 
     if host.email:
         with translation.override(host.preferred_language):
