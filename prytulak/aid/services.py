@@ -102,7 +102,7 @@ def fefo(warehouse: Warehouse, item: Item, quantity: int, *, on: datetime.date |
             "have": i18n.quantity(have, item.unit),
             "item": item.display_name,
             "warehouse": warehouse,
-            "want": i18n.quantity(quantity, item.unit),
+            "want": quantity,
         },  # fmt: skip
         code="insufficient",
     )
@@ -123,7 +123,7 @@ def _take(*, warehouse: Warehouse, line: Line, kind: str, actor: Actor, **extra:
                 "have": i18n.quantity(have, line.item.unit),
                 "what": what,
                 "warehouse": warehouse,
-                "want": i18n.quantity(line.quantity, line.item.unit),
+                "want": line.quantity,
             },  # fmt: skip
             code="negative",
         )
@@ -360,7 +360,7 @@ def shipment_deliver(
                     _("%(item)s: between 0 and %(max)s arrived.")
                     % {
                         "item": line.item.display_name,
-                        "max": i18n.quantity(line.quantity, line.item.unit),
+                        "max": line.quantity,
                     }
                 )
             line.delivered = got

@@ -191,8 +191,9 @@ def placement_accept(*, placement: Placement, actor: Actor, side: str, note: str
         )
         if taken + placement.beds > offer.beds:
             raise ServiceError(
+                # One English form; other languages word "of N" by N.
                 ngettext(
-                    "These beds are no longer available: %(free)s of %(n)s is free.",
+                    "These beds are no longer available: %(free)s of %(n)s are free.",
                     "These beds are no longer available: %(free)s of %(n)s are free.",
                     offer.beds,
                 )

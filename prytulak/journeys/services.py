@@ -193,17 +193,19 @@ def booking_confirm(*, booking: Booking, actor: Actor) -> Booking:
         short = []
         if taken["seats"] + booking.seats > trip.seats:
             short.append(
+                # One English form; other languages word "of N" by N.
                 ngettext(
-                    "Not enough seats left: %(free)s of %(n)s seat is free.",
-                    "Not enough seats left: %(free)s of %(n)s seats are free.",
+                    "Not enough seats left: %(free)s of %(n)s are free.",
+                    "Not enough seats left: %(free)s of %(n)s are free.",
                     trip.seats,
                 )
                 % {"free": max(trip.seats - taken["seats"], 0), "n": trip.seats}
             )
         if taken["child_seats"] + booking.child_seats > trip.child_seats:
             short.append(
+                # One English form; other languages word "of N" by N.
                 ngettext(
-                    "Not enough child seats left: %(free)s of %(n)s is free.",
+                    "Not enough child seats left: %(free)s of %(n)s are free.",
                     "Not enough child seats left: %(free)s of %(n)s are free.",
                     trip.child_seats,
                 )
