@@ -64,7 +64,10 @@ class BorderCrossing(models.Model):
     def local_name(self) -> str:
         """The crossing's name in the reader's language and script, with its kind (rail,
         ferry, on foot) in words of that language; the English name if the data has none."""
-        names = crossing_display_names().get(self.code, {})
+        shipped = crossing_display_names().get(self.code)
+        if shipped is None or self.name != shipped["name"]:
+            return self.name  # not from the data, or renamed since: shown as stored
+        names = shipped["display"]
         name = names.get(get_language() or "en") or names.get("en") or self.name
         kind = CROSSING_KIND_SUFFIX.get(self.kind)
         if kind is None or self.name == name:  # the stored name carries its own "(rail)"
@@ -81,11 +84,12 @@ CROSSING_KIND_SUFFIX = {
 
 
 @functools.cache
-def crossing_display_names() -> dict[str, dict[str, str]]:
-    """{code: {language: name}} from places/data/border_crossings.json."""
+def crossing_display_names() -> dict[str, dict]:
+    """{code: {"name": the stored English name, "display": {language: name}}} from
+    places/data/border_crossings.json."""
     from prytulak.places.geocoder import border_crossings
 
-    return {c["code"]: c.get("display", {}) for c in border_crossings()}
+    return {c["code"]: {"name": c["name"], "display": c["display"]} for c in border_crossings()}
 
 
 class TripStatus(models.TextChoices):

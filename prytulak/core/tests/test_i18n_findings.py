@@ -225,7 +225,14 @@ def test_every_crossing_has_a_name_in_every_language():
     langs = {code for code, _name in settings.LANGUAGES}
     names = crossing_display_names()
     assert len(names) == BorderCrossing.objects.count() > 20
-    assert all(set(n) == langs for n in names.values())
+    assert all(set(n["display"]) == langs for n in names.values())
+
+
+@pytest.mark.django_db
+def test_a_renamed_crossing_keeps_its_new_name():
+    BorderCrossing.objects.filter(code="PL-MEDYKA").update(name="Medyka (new terminal)")
+    with translation.override("uk"):
+        assert str(BorderCrossing.objects.get(code="PL-MEDYKA")) == "Medyka (new terminal)"
 
 
 def test_crossing_tooltips_count_planned_trips(client, make_trip):
