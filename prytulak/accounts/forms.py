@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class LoginForm(AuthenticationForm):
@@ -11,6 +11,12 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         if len(username) > 150:
             raise forms.ValidationError(
-                _("A user name has at most %(max)d characters.") % {"max": 150}, code="max_length"
+                ngettext(
+                    "A user name has at most %(max)s character.",
+                    "A user name has at most %(max)s characters.",
+                    150,
+                )
+                % {"max": 150},
+                code="max_length",
             )
         return username

@@ -136,7 +136,7 @@ class DeliveryForm(forms.Form):
         super().__init__(*args, **kwargs)
         for line in lines:
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
-                label=f"{line.item.name} {line.lot}".strip(),
+                label=f"{line.item.display_name} {line.lot}".strip(),
                 min_value=0,
                 max_value=line.quantity,
                 initial=line.quantity,

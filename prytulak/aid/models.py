@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
@@ -43,7 +44,13 @@ class Item(models.Model):
         verbose_name_plural = _("items")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_unit_display()})"
+        return f"{self.display_name} ({self.get_unit_display()})"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language where the catalogue has it (the shared demo
+        items do), else as typed."""
+        return gettext(self.name)
 
 
 class Warehouse(models.Model):

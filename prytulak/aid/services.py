@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prytulak.core import i18n
 from prytulak.core.errors import ServiceError
 from prytulak.orgs.scopes import Actor
 
@@ -90,17 +91,16 @@ def fefo(warehouse: Warehouse, item: Item, quantity: int, *, on: datetime.date |
     if have == 0 and not lots(warehouse, item):
         raise ServiceError(
             _("There is no %(item)s in %(warehouse)s.")
-            % {"item": item.name, "warehouse": warehouse},
+            % {"item": item.display_name, "warehouse": warehouse},
             code="empty",
         )
     raise ServiceError(
         _(
-            "Only %(have)d %(unit)s of %(item)s can be taken from %(warehouse)s (not expired); %(want)d asked for."
+            "Only %(have)s of %(item)s can be taken from %(warehouse)s (not expired); %(want)s asked for."
         )
         % {
-            "have": have,
-            "unit": item.get_unit_display(),
-            "item": item.name,
+            "have": i18n.quantity(have, item.unit),
+            "item": item.display_name,
             "warehouse": warehouse,
             "want": quantity,
         },  # fmt: skip
@@ -116,14 +116,11 @@ def _take(*, warehouse: Warehouse, line: Line, kind: str, actor: Actor, **extra:
     """Take goods out (the caller holds the warehouse lock)."""
     have = stock_on_hand(warehouse, line.item, line.lot)
     if have < line.quantity:
-        what = f"{line.item.name}" + (f", {_('lot')} {line.lot}" if line.lot else "")
+        what = f"{line.item.display_name}" + (f", {_('lot')} {line.lot}" if line.lot else "")
         raise ServiceError(
-            _(
-                "Not enough stock: %(have)d %(unit)s of %(what)s in %(warehouse)s, %(want)d asked for."
-            )
+            _("Not enough stock: %(have)s of %(what)s in %(warehouse)s, %(want)s asked for.")
             % {
-                "have": have,
-                "unit": line.item.get_unit_display(),
+                "have": i18n.quantity(have, line.item.unit),
                 "what": what,
                 "warehouse": warehouse,
                 "want": line.quantity,
@@ -164,12 +161,12 @@ def donation_receive(
         if line.item.medical and (not line.lot or line.expiry is None):
             errors.append(
                 _("%(item)s is a medical item: give its lot and expiry date.")
-                % {"item": line.item.name}
+                % {"item": line.item.display_name}
             )
         if line.expiry is not None and line.expiry < received_on:
             errors.append(
                 _("%(item)s expired on %(date)s; do not take it into stock.")
-                % {"item": line.item.name, "date": line.expiry.isoformat()}
+                % {"item": line.item.display_name, "date": line.expiry.isoformat()}
             )
     if received_on > timezone.localdate():
         errors.append(_("The date received cannot be in the future."))
@@ -360,8 +357,11 @@ def shipment_deliver(
             got = delivered.get(line.pk, line.quantity)
             if not isinstance(got, int) or got < 0 or got > line.quantity:
                 errors.append(
-                    _("%(item)s: between 0 and %(max)d arrived.")
-                    % {"item": line.item.name, "max": line.quantity}
+                    _("%(item)s: between 0 and %(max)s arrived.")
+                    % {
+                        "item": line.item.display_name,
+                        "max": line.quantity,
+                    }
                 )
             line.delivered = got
         if errors:

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from prytulak.core.forms import DateInput
+from prytulak.core.i18n import country_choices_after
 from prytulak.orgs.models import Organization
-from prytulak.places.countries import COUNTRIES
 
 from .models import CaseStatus, CaseType, ProviderKind, ServiceProvider
 
@@ -79,7 +79,9 @@ class ReferralForm(forms.Form):
 
 class DecideReferralForm(forms.Form):
     accept = forms.TypedChoiceField(
-        choices=[("yes", _("Accept")), ("no", _("Decline"))], coerce=lambda v: v == "yes"
+        label=_("Decision"),
+        choices=[("yes", _("Accept")), ("no", _("Decline"))],
+        coerce=lambda v: v == "yes",
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
@@ -90,5 +92,5 @@ class ProviderFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("Any")), *ProviderKind.choices]
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Any")), *COUNTRIES]
+        label=_("Country"), required=False, choices=country_choices_after(_("Any"))
     )

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from prytulak.core.choices import SPOKEN_LANGUAGE_CODES
 from prytulak.core.errors import ServiceError
@@ -274,7 +275,7 @@ def _seed_trips(rng: random.Random, coordinators: dict, report: SeedReport) -> N
                 "child_seats": rng.randint(0, min(3, seats)),
                 "wheelchair_spaces": 1 if seats >= 7 and rng.random() < 0.3 else 0,
                 "pets_allowed": rng.random() < 0.4,
-                "vehicle": rng.choice(["Minibus", "Estate car", "Coach", "Van"]),
+                "vehicle": rng.choice(VEHICLES.get(actor.organization.country, VEHICLES["PL"])),
             },
         )
         if rng.random() < 0.8:
@@ -301,19 +302,26 @@ def _seed_trips(rng: random.Random, coordinators: dict, report: SeedReport) -> N
             break
 
 
+# The shared catalogue is read by staff of every organisation: its names are in the message
+# catalogue (Item.display_name shows them in the reader's language).
 AID_ITEMS = [  # (name, unit, category, medical)
-    ("Blanket", "pcs", "clothing", False), ("Sleeping bag", "pcs", "clothing", False),
-    ("Power bank", "pcs", "shelter", False), ("Generator 3 kW", "pcs", "shelter", False),
-    ("Canned meat", "box", "food", False), ("Baby formula", "box", "food", False),
-    ("Hygiene kit", "pack", "hygiene", False), ("Diapers", "pack", "hygiene", False),
-    ("Tourniquet (CAT)", "pcs", "medical", True), ("Insulin pens", "box", "medical", True),
-    ("Bandages", "box", "medical", True), ("Paracetamol 500 mg", "box", "medical", True),
+    (gettext_noop("Blanket"), "pcs", "clothing", False), (gettext_noop("Sleeping bag"), "pcs", "clothing", False),
+    (gettext_noop("Power bank"), "pcs", "shelter", False), (gettext_noop("Generator 3 kW"), "pcs", "shelter", False),
+    (gettext_noop("Canned meat"), "box", "food", False), (gettext_noop("Baby formula"), "box", "food", False),
+    (gettext_noop("Hygiene kit"), "pack", "hygiene", False), (gettext_noop("Diapers"), "pack", "hygiene", False),
+    (gettext_noop("Tourniquet (CAT)"), "pcs", "medical", True), (gettext_noop("Insulin pens"), "box", "medical", True),
+    (gettext_noop("Bandages"), "box", "medical", True), (gettext_noop("Paracetamol 500 mg"), "box", "medical", True),
 ]  # fmt: skip
-AID_RECIPIENTS = [
-    ("Kharkiv Regional Clinical Hospital", "Kharkiv"), ("Shelter at School No. 12", "Zaporizhzhia"),
-    ("Volunteer hub Pryhystok", "Dnipro"), ("Kherson City Hospital", "Kherson"),
-    ("Izium Central Hospital", "Izium"),
+AID_RECIPIENTS = [  # in Ukraine, named as they write themselves
+    ("Харківська обласна клінічна лікарня", "Харків"), ("Укриття в школі № 12", "Запоріжжя"),
+    ("Волонтерський хаб «Прихисток»", "Дніпро"), ("Херсонська міська лікарня", "Херсон"),
+    ("Ізюмська центральна лікарня", "Ізюм"),
 ]  # fmt: skip
+STORE = {"PL": "magazyn", "DE": "Lager", "LT": "sandėlis", "CZ": "sklad"}
+DONORS = {
+    "PL": ["Caritas", "Parafia", "Firma"], "DE": ["Caritas", "Kirchengemeinde", "Firma"],
+    "LT": ["Caritas", "Parapija", "Įmonė"], "CZ": ["Charita", "Farnost", "Firma"],
+}  # fmt: skip
 
 
 def _seed_aid(rng: random.Random, coordinators: dict, report: SeedReport) -> None:
@@ -332,7 +340,10 @@ def _seed_aid(rng: random.Random, coordinators: dict, report: SeedReport) -> Non
             org.country, "Rzeszów"
         )
         warehouse = Warehouse.objects.create(
-            organization=org, name=f"{org.name} store", city=town, country=org.country or "PL"
+            organization=org,
+            name=f"{org.name} – {STORE.get(org.country, 'magazyn')}",
+            city=town,
+            country=org.country or "PL",
         )
         for _ in range(3):
             lines = []
@@ -343,7 +354,7 @@ def _seed_aid(rng: random.Random, coordinators: dict, report: SeedReport) -> Non
                     aid.Line(item, rng.randint(20, 400), lot, expiry if item.medical else None)
                 )
             aid.donation_receive(
-                actor=actor, warehouse=warehouse, donor=rng.choice(["Caritas", "Parish", "Company"]),
+                actor=actor, warehouse=warehouse, donor=rng.choice(DONORS.get(org.country, DONORS["PL"])),
                 received_on=today - datetime.timedelta(days=rng.randint(1, 60)), lines=lines,
             )  # fmt: skip
         for recipient, place in rng.sample(AID_RECIPIENTS, 2):
@@ -364,17 +375,28 @@ def _seed_aid(rng: random.Random, coordinators: dict, report: SeedReport) -> Non
                 aid.shipment_advance(actor=actor, shipment=shipment)
 
 
+# Services are named as they call themselves, in the language of their town.
 SERVICES = [  # (name, kind, case types, town, languages)
-    ("Legal clinic for Ukrainians", "lawyer", ["legal_status", "documents"], "Kraków", ["uk", "pl"]),
-    ("Helpline of the Ombudsman", "lawyer", ["legal_status"], "Warsaw", ["uk", "pl", "en"]),
+    ("Poradnia prawna dla Ukraińców", "lawyer", ["legal_status", "documents"], "Kraków", ["uk", "pl"]),
+    ("Infolinia Rzecznika Praw Obywatelskich", "lawyer", ["legal_status"], "Warsaw", ["uk", "pl", "en"]),
     ("Szkoła Podstawowa nr 7", "school", ["school"], "Lublin", ["pl", "uk"]),
     ("Kita Sonnenblume", "kindergarten", ["childcare"], "Berlin", ["de", "uk", "ru"]),
-    ("Polyclinic Žirmūnai", "clinic", ["medical"], "Vilnius", ["lt", "ru", "en"]),
-    ("Psychological first aid (online and in person)", "psychologist", ["psychological"],
+    ("Žirmūnų poliklinika", "clinic", ["medical"], "Vilnius", ["lt", "ru", "en"]),
+    ("Psychologická první pomoc (online i osobně)", "psychologist", ["psychological"],
      "Prague", ["uk", "ru", "cs"]),
-    ("Reception centre at the railway station", "reception", [], "Przemyśl", ["pl", "uk", "en"]),
-    ("Volunteer translators", "translator", ["documents"], "Rzeszów", ["uk", "pl", "en"]),
+    ("Punkt recepcyjny na dworcu kolejowym", "reception", [], "Przemyśl", ["pl", "uk", "en"]),
+    ("Tłumacze wolontariusze", "translator", ["documents"], "Rzeszów", ["uk", "pl", "en"]),
 ]  # fmt: skip
+OPENING_HOURS = {"PL": "pon.–pt. 9:00–17:00", "DE": "Mo.–Fr. 9:00–17:00",
+                 "LT": "I–V 9:00–17:00", "CZ": "po–pá 9:00–17:00"}  # fmt: skip
+# Vehicles as a driver of the organisation would write them, in its country's language.
+VEHICLES = {
+    "PL": ["Bus", "Kombi", "Autokar", "Furgonetka"],
+    "DE": ["Kleinbus", "Kombi", "Reisebus", "Transporter"],
+    "LT": ["Mikroautobusas", "Universalas", "Autobusas", "Furgonas"],
+    "CZ": ["Mikrobus", "Kombi", "Autobus", "Dodávka"],
+    "UA": ["Мікроавтобус", "Універсал", "Автобус", "Фургон"],
+}
 
 
 def _seed_services() -> None:
@@ -388,7 +410,7 @@ def _seed_services() -> None:
             name=name, kind=kind, case_types=types, city=place.name, country=place.country,
             latitude=place.latitude, longitude=place.longitude,
             languages=[code for code in languages if code in SPOKEN_LANGUAGE_CODES],
-            opening_hours="Mon–Fri 9:00–17:00",
+            opening_hours=OPENING_HOURS.get(place.country, "Mon–Fri 9:00–17:00"),
         )  # fmt: skip
 
 

@@ -6,10 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from prytulak.places.countries import COUNTRIES
+from prytulak.core.i18n import country_choices_after, language_choices
 from prytulak.places.geocoder import Place, lookup
 
-from .choices import SPOKEN_LANGUAGES
 from .validators import StrOrPromise, validate_place_name
 
 # Suggestions come from /places/suggest/ through static/js/app.js into a shared <datalist>.
@@ -32,7 +31,7 @@ def languages_field(
 ) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label or _("Languages spoken"),
-        choices=SPOKEN_LANGUAGES,
+        choices=language_choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "chips"}),
         required=required,
         error_messages={"required": _("Choose at least one language.")},
@@ -42,7 +41,7 @@ def languages_field(
 def country_field(label: StrOrPromise | None = None, required: bool = True) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label or _("Country"),
-        choices=[("", "—"), *COUNTRIES],
+        choices=country_choices_after("—"),
         required=required,
     )
 

@@ -16,7 +16,7 @@ from prytulak.core.forms import (
     country_field,
     languages_field,
 )
-from prytulak.places.countries import COUNTRIES
+from prytulak.core.i18n import country_choices_after
 
 from .models import (
     MAX_BEDS,
@@ -155,7 +155,7 @@ class OfferFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Any")), *OfferStatus.choices]
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Any")), *COUNTRIES]
+        label=_("Country"), required=False, choices=country_choices_after(_("Any"))
     )
     min_beds = forms.IntegerField(
         label=_("At least beds"), required=False, min_value=1, max_value=MAX_BEDS

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prytulak.audit.log import log_access
 from prytulak.core.errors import NotAllowed, ServiceError
@@ -57,8 +58,11 @@ def placement_check_fit(
         reasons.append(_("The household has no members registered."))
     if size > offer.beds:
         reasons.append(
-            _("The household has %(size)d people but the offer has %(beds)d beds.")
-            % {"size": size, "beds": offer.beds}
+            _("The household has %(people)s but the offer has %(beds)s.")
+            % {
+                "people": ngettext("%(n)s person", "%(n)s people", size) % {"n": size},
+                "beds": ngettext("%(n)s bed", "%(n)s beds", offer.beds) % {"n": offer.beds},
+            }
         )
     if offer.status != OfferStatus.ACTIVE:
         reasons.append(_("The offer is not active."))
@@ -334,8 +338,13 @@ def placement_accept(
         )
         if taken + placement.beds > offer.beds:
             raise ServiceError(
-                _("These beds are no longer available: %(free)d of %(beds)d are free.")
-                % {"free": max(offer.beds - taken, 0), "beds": offer.beds},
+                # One English form; other languages word "of N" by N.
+                ngettext(
+                    "These beds are no longer available: %(free)s of %(n)s are free.",
+                    "These beds are no longer available: %(free)s of %(n)s are free.",
+                    offer.beds,
+                )
+                % {"free": max(offer.beds - taken, 0), "n": offer.beds},
                 code="capacity",
             )
         placement.contacts_released_at = now

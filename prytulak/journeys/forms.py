@@ -114,13 +114,14 @@ class TripForm(forms.ModelForm):
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[(BookingStatus.BOOKED, _("Book")), (BookingStatus.DECLINED, _("Decline"))]
+        label=_("Decision"),
+        choices=[(BookingStatus.BOOKED, _("Book")), (BookingStatus.DECLINED, _("Decline"))],
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
 
 class SeatRequestForm(forms.Form):
-    trip = forms.IntegerField(min_value=1)
+    trip = forms.IntegerField(label=_("Trip"), min_value=1)
 
 
 class TripCancelForm(forms.Form):

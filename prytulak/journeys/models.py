@@ -1,8 +1,11 @@
+import functools
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
@@ -57,7 +60,37 @@ class BorderCrossing(models.Model):
         verbose_name_plural = _("border crossings")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name()
+
+    def local_name(self) -> str:
+        """The crossing's name in the reader's language and script, with its kind (rail,
+        ferry, on foot) in words of that language; the English name if the data has none."""
+        shipped = crossing_display_names().get(self.code)
+        if shipped is None or self.name != shipped["name"]:
+            return self.name  # not from the data, or renamed since: shown as stored
+        names = shipped["display"]
+        name = names.get(get_language() or "en") or names.get("en") or self.name
+        kind = CROSSING_KIND_SUFFIX.get(self.kind)
+        if kind is None or self.name == name:  # the stored name carries its own "(rail)"
+            return name
+        return pgettext("border crossing", "%(name)s (%(kind)s)") % {"name": name, "kind": kind}
+
+
+# How a crossing's kind is added to its name: a road crossing needs no word.
+CROSSING_KIND_SUFFIX = {
+    "rail": pgettext_lazy("border crossing", "rail"),
+    "ferry": pgettext_lazy("border crossing", "ferry"),
+    "pedestrian": pgettext_lazy("border crossing", "on foot"),
+}
+
+
+@functools.cache
+def crossing_display_names() -> dict[str, dict]:
+    """{code: {"name": the stored English name, "display": {language: name}}} from
+    places/data/border_crossings.json."""
+    from prytulak.places.geocoder import border_crossings
+
+    return {c["code"]: {"name": c["name"], "display": c["display"]} for c in border_crossings()}
 
 
 class TripStatus(models.TextChoices):

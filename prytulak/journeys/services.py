@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prytulak.core.errors import ServiceError
 from prytulak.housing.models import Placement, PlacementStatus
@@ -241,13 +242,13 @@ def booking_fit(*, trip: Trip, need: dict[str, int]) -> list[str]:
         reasons.append(_("Book at least one seat."))
     if need["seats"] > trip.seats:
         reasons.append(
-            _("The trip has %(seats)d seats; %(asked)d were asked for.")
-            % {"seats": trip.seats, "asked": need["seats"]}
+            _("The trip has %(seats)s; %(asked)s asked for.")
+            % {"seats": _seats(trip.seats), "asked": _seats(need["seats"])}
         )
     if need["child_seats"] > trip.child_seats:
         reasons.append(
-            _("The trip has %(has)d child seats; %(asked)d are needed.")
-            % {"has": trip.child_seats, "asked": need["child_seats"]}
+            _("The trip has %(has)s; %(asked)s needed.")
+            % {"has": _child_seats(trip.child_seats), "asked": _child_seats(need["child_seats"])}
         )
     if need["wheelchair_spaces"] > trip.wheelchair_spaces:
         reasons.append(_("The trip has no room for a wheelchair."))
@@ -300,16 +301,23 @@ def room_short(*, trip: Trip, need: dict[str, int], exclude_pk: int | None = Non
     short = []
     if taken["seats"] + need["seats"] > trip.seats:
         short.append(
-            _("Not enough seats left: %(free)d of %(seats)d are free.")
-            % {"free": max(trip.seats - taken["seats"], 0), "seats": trip.seats}
+            # One English form; other languages word "of N" by N.
+            ngettext(
+                "Not enough seats left: %(free)s of %(n)s are free.",
+                "Not enough seats left: %(free)s of %(n)s are free.",
+                trip.seats,
+            )
+            % {"free": max(trip.seats - taken["seats"], 0), "n": trip.seats}
         )
     if taken["child_seats"] + need.get("child_seats", 0) > trip.child_seats:
         short.append(
-            _("Not enough child seats left: %(free)d of %(seats)d are free.")
-            % {
-                "free": max(trip.child_seats - taken["child_seats"], 0),
-                "seats": trip.child_seats,
-            }
+            # One English form; other languages word "of N" by N.
+            ngettext(
+                "Not enough child seats left: %(free)s of %(n)s are free.",
+                "Not enough child seats left: %(free)s of %(n)s are free.",
+                trip.child_seats,
+            )
+            % {"free": max(trip.child_seats - taken["child_seats"], 0), "n": trip.child_seats}
         )
     if taken["wheelchair"] + need.get("wheelchair_spaces", 0) > trip.wheelchair_spaces:
         short.append(_("The wheelchair space is already taken."))
@@ -468,3 +476,11 @@ def journeys_check_late(*, now: datetime.datetime | None = None) -> int:
         JourneyAlert.objects.create(journey=journey)
         raised += 1
     return raised
+
+
+def _seats(n: int) -> str:
+    return ngettext("%(n)s seat", "%(n)s seats", n) % {"n": n}
+
+
+def _child_seats(n: int) -> str:
+    return ngettext("%(n)s child seat", "%(n)s child seats", n) % {"n": n}

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prytulak.places.countries import COUNTRIES
+from prytulak.core.i18n import country_choices_after
 
 # Far enough to show all of Europe and the routes to it; the map never needs more.
 WORLD = (-180.0, -85.0, 180.0, 85.0)
@@ -41,10 +41,12 @@ class MapZoomForm(forms.Form):
 class MapQueryForm(MapAreaForm):
     """A map request: box, zoom and the filters of the map page."""
 
-    min_beds = forms.IntegerField(required=False, min_value=1, max_value=500)
-    pets = forms.BooleanField(required=False)
-    children = forms.BooleanField(required=False)
-    step_free = forms.BooleanField(required=False)
+    min_beds = forms.IntegerField(
+        label=_("At least beds"), required=False, min_value=1, max_value=500
+    )
+    pets = forms.BooleanField(label=_("Pets welcome"), required=False)
+    children = forms.BooleanField(label=_("Children welcome"), required=False)
+    step_free = forms.BooleanField(label=_("Step-free access"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind of place"),
         required=False,
@@ -55,6 +57,6 @@ class MapQueryForm(MapAreaForm):
         ],
     )
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=[("", _("Any")), *COUNTRIES]
+        label=_("Country"), required=False, choices=country_choices_after(_("Any"))
     )
-    date = forms.DateField(required=False)
+    date = forms.DateField(label=_("Available on"), required=False)

@@ -91,14 +91,27 @@ def offers_json(request: HttpRequest) -> JsonResponse:
     level = grid.STAFF if _staff(request) else grid.PUBLIC
     data = grid.aggregate(snapshot.current(), query, level)
     data["summary"] = _summary(data["offers"], data["beds"], data.get("few", 0))
+    # Counts are worded here, where ngettext knows the language's plural rules: the map's
+    # script only places the text.
+    if data["kind"] == "points":
+        data["bed_labels"] = {str(b): _beds(b) for b in {p[3] for p in data["points"]}}
+    else:
+        small = data.get("small") or 3
+        data["labels"] = [
+            _summary(c[2], c[3], c[4] if len(c) > 4 else 0, small) for c in data["cells"]
+        ]
     return JsonResponse(data)
 
 
-def _summary(offers: int, beds: int, few: int) -> str:
+def _beds(n: int) -> str:
+    return ngettext("%(n)s bed", "%(n)s beds", n) % {"n": n}
+
+
+def _summary(offers: int, beds: int, few: int, small: int = 3) -> str:
     """Banded areas (see grid.py) hold one or two offers each: the summary gives the range
     they allow, never an exact count."""
     if few:
-        low, high = offers + few, offers + 2 * few
+        low, high = offers + few, offers + (small - 1) * few
         return "{}, {}".format(
             ngettext(
                 "%(low)s–%(high)s offer in this area", "%(low)s–%(high)s offers in this area", high
@@ -108,7 +121,7 @@ def _summary(offers: int, beds: int, few: int) -> str:
         )
     return "{}, {}".format(
         ngettext("%(n)s offer in this area", "%(n)s offers in this area", offers) % {"n": offers},
-        ngettext("%(n)s bed", "%(n)s beds", beds) % {"n": beds},
+        _beds(beds),
     )
 
 
@@ -186,7 +199,16 @@ def households_json(request: HttpRequest) -> JsonResponse:
         {
             "level": "staff",
             "snap": HOUSEHOLD_SNAP,
-            "points": [[lat, lon, n] for (lat, lon), n in sorted(counts.items())],
+            "points": [
+                [
+                    lat,
+                    lon,
+                    n,
+                    ngettext("%(n)s household waiting here", "%(n)s households waiting here", n)
+                    % {"n": n},
+                ]
+                for (lat, lon), n in sorted(counts.items())
+            ],
         }
     )
 
@@ -202,7 +224,7 @@ def crossings_json(request: HttpRequest) -> JsonResponse:
             "crossings": [
                 {
                     "code": c.code,
-                    "name": c.name,
+                    "name": c.local_name(),
                     "country": c.country,
                     "lat": c.latitude,
                     "lon": c.longitude,
@@ -210,6 +232,12 @@ def crossings_json(request: HttpRequest) -> JsonResponse:
                     "status": c.status,
                     "status_label": c.get_status_display(),
                     "trips": c.trips_planned,
+                    "trips_label": ngettext(
+                        "%(n)s planned trip through here",
+                        "%(n)s planned trips through here",
+                        c.trips_planned,
+                    )
+                    % {"n": c.trips_planned},
                 }
                 for c in crossings
             ]
@@ -272,12 +300,14 @@ def trips_json(request: HttpRequest) -> JsonResponse:
                     "id": t.pk,
                     "count": 1,
                     "route": _route(t),
-                    "label": _("%(origin)s → %(destination)s, %(free)d of %(seats)d seats free")
+                    "label": _("%(origin)s → %(destination)s, %(free)s")
                     % {
                         "origin": t.origin,
                         "destination": t.destination,
-                        "free": t.free,  # type: ignore[attr-defined]
-                        "seats": t.seats,
+                        "free": ngettext(
+                            "%(free)s of %(n)s seat free", "%(free)s of %(n)s seats free", t.seats
+                        )
+                        % {"free": t.free, "n": t.seats},  # type: ignore[attr-defined]
                     },
                     "leaves": timezone.localtime(t.depart_earliest).isoformat(),
                 }

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from prytulak.places.countries import COUNTRIES
+from prytulak.core.i18n import country_choices_after
 
 from .models import DEFAULT_MAX_KM, RunScope
 
@@ -10,7 +10,9 @@ class RunForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("What to match"), choices=RunScope.choices, widget=forms.RadioSelect
     )
-    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *COUNTRIES], required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=country_choices_after("—"), required=False
+    )
     # A family at Medyka is better off in Berlin than unplaced: the coordinator sets the reach.
     max_km = forms.IntegerField(
         label=_("Maximum distance (km)"),

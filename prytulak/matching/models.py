@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prytulak.orgs.models import Organization
 from prytulak.people.models import Household
@@ -58,6 +59,20 @@ class MatchingRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("matching-run", args=[self.pk])
+
+    def stage_label(self) -> str:
+        """The stage (a code the worker writes) in the reader's language."""
+        return str(RUN_STAGES.get(self.stage, self.stage))
+
+
+# The stages matching/runs.py reports while a run works (MatchingRun.stage holds the code).
+RUN_STAGES = {
+    "loading": pgettext_lazy("matching run stage", "loading households and offers"),
+    "matching": pgettext_lazy("matching run stage", "matching"),
+    "baseline": pgettext_lazy("matching run stage", "comparing with first come, first served"),
+    "storing": pgettext_lazy("matching run stage", "saving the proposals"),
+    "done": pgettext_lazy("matching run stage", "finished"),
+}
 
 
 class Unplaced(models.Model):

@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage, get_connection, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -55,7 +56,7 @@ def _proposal_line(p: Placement, link: str = "") -> str:
         "%(people)d person in %(city)s from %(date)s",
         "%(people)d people in %(city)s from %(date)s",
         p.beds,
-    ) % {"people": p.beds, "city": p.offer.city, "date": p.start_date}
+    ) % {"people": p.beds, "city": p.offer.city, "date": date_format(p.start_date, "DATE_FORMAT")}
     return f"{line}: {link}" if link else line
 
 
@@ -99,20 +100,21 @@ def _host_message(host: Host, proposals: list[Placement]) -> tuple[str, str, Cal
 
     def text() -> str:
         if n == 1:
-            return _(
-                "New proposal for your offer in %(city)s: %(people)d people from %(date)s. "
-                "See it and answer here: %(link)s"
+            return ngettext(
+                "New proposal for your offer in %(city)s: %(people)s person from %(date)s. "
+                "See it and answer here: %(link)s",
+                "New proposal for your offer in %(city)s: %(people)s people from %(date)s. "
+                "See it and answer here: %(link)s",
+                first.beds,
             ) % {
                 "city": first.offer.city,
                 "people": first.beds,
-                "date": first.start_date,
+                "date": date_format(first.start_date, "DATE_FORMAT"),
                 "link": links[first.pk],
             }
         return ngettext(
-            "%(n)d new proposal for your offers: %(list)s. Open each link to see it and "
-            "answer.",
-            "%(n)d new proposals for your offers: %(list)s. Open each link to see it and "
-            "answer.",
+            "%(n)d new proposal for your offers: %(list)s. Open each link to see it and answer.",
+            "%(n)d new proposals for your offers: %(list)s. Open each link to see it and answer.",
             n,
         ) % {"n": n, "list": "; ".join(_proposal_line(p, links[p.pk]) for p in proposals)}
 

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from telegram import Bot, Update
 
+from prytulak.core.i18n import brand
 from prytulak.housing.models import Host
 
 from .models import TelegramLink
@@ -113,10 +114,11 @@ def handle(data: dict[str, Any]) -> list[tuple[int, str]]:
             (
                 chat,
                 _(
-                    "Prytulak helps people fleeing the war find a place to stay.\n"
+                    "%(brand)s helps people fleeing the war find a place to stay.\n"
                     "/offer – offer a place\n/need – we need a place\n"
                     "Hosts: open the link from our e-mail to get proposals here."
-                ),
+                )
+                % {"brand": brand()},
             )
         ]
 

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from prytulak.core.contact import normalise_messenger
 from prytulak.core.forms import (
@@ -15,8 +16,8 @@ from prytulak.core.forms import (
     clean_phone,
     languages_field,
 )
+from prytulak.core.i18n import country_choices, country_choices_after
 from prytulak.housing.services import CONTACT_REQUIRED
-from prytulak.places.countries import COUNTRIES
 
 from .models import AgeBand, Household, HouseholdStatus, Person, Sex, ShareLevel
 from .services import MAX_MEMBERS
@@ -28,7 +29,7 @@ class HouseholdForm(PlaceResolvingMixin, forms.ModelForm):
     languages = languages_field()
     preferred_countries = forms.MultipleChoiceField(
         label=_("Preferred countries"),
-        choices=COUNTRIES,
+        choices=country_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -155,7 +156,12 @@ class MemberCountsForm(forms.Form):
                 raise forms.ValidationError(_("Tell us how many people need a place."))
             if total > MAX_MEMBERS:
                 raise forms.ValidationError(
-                    _("A household can have at most %(max)d people.") % {"max": MAX_MEMBERS}
+                    ngettext(
+                        "A household can have at most %(max)s person.",
+                        "A household can have at most %(max)s people.",
+                        MAX_MEMBERS,
+                    )
+                    % {"max": MAX_MEMBERS}
                 )
         return cleaned
 
@@ -201,7 +207,7 @@ class HouseholdFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Any")), *HouseholdStatus.choices]
     )
     country = forms.ChoiceField(
-        label=_("Preferred country"), required=False, choices=[("", _("Any")), *COUNTRIES]
+        label=_("Preferred country"), required=False, choices=country_choices_after(_("Any"))
     )
     min_size = forms.IntegerField(
         label=_("At least people"), required=False, min_value=1, max_value=MAX_MEMBERS

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from simple_history.models import HistoricalRecords
 
@@ -200,3 +201,23 @@ class Person(models.Model):
     @property
     def is_child(self) -> bool:
         return self.age_band in CHILD_BANDS
+
+    def description(self) -> str:
+        """Age band and sex as one natural phrase: "woman, 18–64 years", "boy, 5–13 years"."""
+        age = self.get_age_band_display()
+        child = self.is_child
+        if self.sex == Sex.FEMALE:
+            text = (
+                pgettext("person", "girl, %(age)s")
+                if child
+                else pgettext("person", "woman, %(age)s")
+            )
+        elif self.sex == Sex.MALE:
+            text = (
+                pgettext("person", "boy, %(age)s") if child else pgettext("person", "man, %(age)s")
+            )
+        elif self.sex == Sex.OTHER:
+            text = pgettext("person", "%(age)s, another gender")
+        else:
+            return str(age)
+        return text % {"age": age}

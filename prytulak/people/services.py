@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prytulak.core.errors import ServiceError
 from prytulak.core.privacy import email_index, messenger_index, name_index, name_key, phone_index
@@ -36,7 +37,12 @@ def _check_members(members: list[dict[str, Any]]) -> None:
         raise ServiceError(_("A household needs at least one person."), code="no_members")
     if len(members) > MAX_MEMBERS:
         raise ServiceError(
-            _("A household can have at most %(max)d people.") % {"max": MAX_MEMBERS},
+            ngettext(
+                "A household can have at most %(max)s person.",
+                "A household can have at most %(max)s people.",
+                MAX_MEMBERS,
+            )
+            % {"max": MAX_MEMBERS},
             code="too_many",
         )
 

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -154,7 +155,12 @@ def _xlsx(data: bytes) -> list[Table]:
 
 def too_many_rows() -> UnreadableFile:
     return UnreadableFile(
-        _("The file has more than %(max)d rows; split it into parts.") % {"max": MAX_ROWS}
+        ngettext(
+            "The file has more than %(max)s row; split it into parts.",
+            "The file has more than %(max)s rows; split it into parts.",
+            MAX_ROWS,
+        )
+        % {"max": MAX_ROWS}
     )
 
 

@@ -35,7 +35,11 @@ def test_the_compiled_catalogue_matches_the_source(lang):
     with open(LOCALE / lang / "LC_MESSAGES" / "django.mo", "rb") as f:
         mo = gettext.GNUTranslations(f)
     for entry in po:
-        if not entry.msgid_plural:
+        if entry.msgid_plural:
+            continue
+        if entry.msgctxt:
+            assert mo.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, (lang, entry.msgid)
+        else:
             assert mo.gettext(entry.msgid) == entry.msgstr, (lang, entry.msgid)
 
 

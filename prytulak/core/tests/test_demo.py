@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
@@ -23,9 +25,30 @@ def test_the_demo_seed_makes_realistic_data_once_and_pages_render_in_uk_and_en(c
     assert HostOffer.objects.count() == 300
 
     client.force_login(User.objects.get(username="byhelp-coordinator"))
-    for lang, words in {"uk": ["Притулок", "Пропозиції"], "en": ["Prytulak", "Offers"]}.items():
+    for lang, words in {"uk": ["Притулак", "Пропозиції"], "en": ["Prytulak", "Offers"]}.items():
         for path in ["/", "/staff/offers/", "/host/", "/need/", "/staff/households/"]:
             response = client.get(f"/{lang}{path}")
             assert response.status_code == 200, (lang, path)
             assert f'lang="{lang}"' in response.text
         assert all(w in client.get(f"/{lang}/staff/offers/").text for w in words)
+
+    # Nothing seeded reads as English on a Ukrainian or Polish page: shared items have names
+    # in the catalogue, services, vehicles and warehouses are named in their place's language.
+    from django.utils import translation
+
+    from prytulak.aid.models import Item, Warehouse
+    from prytulak.assistance.models import ServiceProvider
+    from prytulak.journeys.models import Trip
+
+    with translation.override("uk"):
+        names = [item.display_name for item in Item.objects.all()]
+    assert names and all(re.search("[а-яіїєґ]", n, re.I) for n in names), names
+    english = {"Legal clinic", "Helpline", "Volunteer", "Reception centre", "Polyclinic", "store"}
+    texts = [
+        *ServiceProvider.objects.values_list("name", flat=True),
+        *ServiceProvider.objects.values_list("opening_hours", flat=True),
+        *Warehouse.objects.values_list("name", flat=True),
+    ]
+    assert texts and not [t for t in texts if any(w in t for w in english)]
+    vehicles = set(Trip.objects.values_list("vehicle", flat=True))
+    assert vehicles and not vehicles & {"Minibus", "Estate car", "Coach", "Van"}

@@ -67,7 +67,7 @@ def test_beds_freed_by_an_ended_stay_can_be_taken_again(actor, org_a):
 @pytest.mark.parametrize(
     ("offer_kwargs", "household_kwargs", "reason"),
     [
-        ({"beds": 1}, {"people": 2}, "has 2 people but the offer has 1 beds"),
+        ({"beds": 1}, {"people": 2}, "has 2 people but the offer has 1 bed."),
         ({"pets_allowed": False}, {"pets": 1}, "does not accept pets"),
         ({"children_allowed": False}, {"people": 2}, "does not accept children"),
         ({"step_free": False}, {"needs_step_free": True}, "needs step-free access"),

@@ -73,8 +73,8 @@ def test_a_caseworker_cannot_offer_trips_but_a_driver_can(a, driver_b):
 @pytest.mark.parametrize(
     ("trip_kwargs", "household", "message"),
     [
-        ({"seats": 2}, {"adults": 3}, "has 2 seats; 3 were asked for"),
-        ({"child_seats": 0}, {"children": 1}, "0 child seats; 1 are needed"),
+        ({"seats": 2}, {"adults": 3}, "has 2 seats; 3 seats asked for"),
+        ({"child_seats": 0}, {"children": 1}, "0 child seats; 1 child seat needed"),
         ({"wheelchair_spaces": 0}, {"needs_step_free": True}, "no room for a wheelchair"),
         ({"pets_allowed": False}, {"pets": 1}, "does not take pets"),
     ],

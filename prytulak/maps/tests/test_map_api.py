@@ -293,7 +293,8 @@ def test_households_are_for_staff_only_and_within_their_scope(client, caseworker
     assert client.get(reverse("map-households")).status_code == 403
     client.force_login(caseworker_a)
     data = client.get(reverse("map-households")).json()
-    assert data["points"] == [[49.8, 22.75, 2]]  # Przemyśl (49.78, 22.77) snapped to 0.05
+    # Przemyśl (49.78, 22.77) snapped to 0.05, with the count worded for the tooltip.
+    assert data["points"] == [[49.8, 22.75, 2, "2 households waiting here"]]
 
 
 def test_crossings_are_public(client, db):

@@ -259,6 +259,15 @@ def test_staff_see_clustered_offers_households_and_trips_in_ukrainian(
     _wait(browser, lambda d: len(d.find_elements("css selector", ".marker-cluster")) >= 5)
     _wait(browser, lambda d: d.find_elements("css selector", ".household-point"))
     _wait(browser, lambda d: d.find_elements("css selector", "path.trip-line"))
+    # Leaflet's own controls speak the page's language too.
+    title = lambda css: browser.find_element("css selector", css).get_attribute("title")  # noqa: E731
+    assert title(".leaflet-control-zoom-in") == "Наблизити"
+    assert title(".leaflet-control-zoom-out") == "Віддалити"
+    assert title(".leaflet-control-layers-toggle") == "Шари"
+    # The household point's tooltip counts in Ukrainian (worded by the server).
+    assert _open_tooltips(browser, ".household-point") == 1
+    texts = lambda d: [el.text for el in d.find_elements("css selector", ".leaflet-tooltip")]  # noqa: E731
+    _wait(browser, lambda d: "1 родина чекає тут" in texts(d))
     _screenshot(browser, "map-staff-uk.png")
     _no_script_errors(browser)
 

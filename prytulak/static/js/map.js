@@ -15,9 +15,14 @@
   }
 
   // maxZoom is needed by markercluster when no tile layer sets it (offline).
-  var map = L.map(el, { minZoom: 2, maxZoom: 18 }).setView([50, 18], 4);
+  // Leaflet's own control titles are English: the page passes them in its language.
+  var map = L.map(el, { minZoom: 2, maxZoom: 18, zoomControl: false }).setView([50, 18], 4);
+  L.control.zoom({ zoomInTitle: t.zoomIn, zoomOutTitle: t.zoomOut }).addTo(map);
   map.createPane("outlines").style.zIndex = 150;
   var layers = L.control.layers(null, null, { collapsed: true }).addTo(map);
+  var toggle = layers.getContainer().querySelector(".leaflet-control-layers-toggle");
+  toggle.title = t.layers;
+  toggle.setAttribute("aria-label", t.layers);
 
   // Offline base: country outlines shipped with the app.
   var outlines = L.layerGroup().addTo(map);
@@ -71,15 +76,14 @@
   }
 
   // A public cell: exact figures add up areas with 3 or more offers; `few` areas hold 1 or 2
-  // each, never said which (see maps/grid.py). Shown as a range, "1–2" for a single one.
+  // each, never said which (see maps/grid.py). The icon shows a range, "1–2" for a single
+  // one; the tooltip's words come from the server (maps/views.py, _summary).
   function cellFigures(c, small) {
-    var offers = c[2], beds = c[3], few = c[4] || 0;
-    if (!few) return { icon: String(offers), offers: String(offers), beds: String(beds), low: offers };
+    var offers = c[2], few = c[4] || 0;
+    if (!few) return { icon: String(offers), low: offers };
     var low = offers + few, high = offers + few * (small - 1);
     return {
       icon: high < 100 ? low + "–" + high : low + "+",  // a long range would not fit the icon
-      offers: low + "–" + high,
-      beds: beds + few + "+",
       low: low
     };
   }
@@ -169,10 +173,10 @@
             }).bindPopup(function () { return offerPopup(p); }, { className: "offer-popup" });
           }));
         } else {
-          data.cells.forEach(function (c) {
+          data.cells.forEach(function (c, i) {
             var f = cellFigures(c, data.small || 3);
             L.marker([c[0], c[1]], { icon: clusterIcon(f.low, f.icon) })
-              .bindTooltip(textBlock([f.offers + " " + t.offerCount + ", " + f.beds + " " + t.beds]))
+              .bindTooltip(textBlock([data.labels[i]]))
               .addTo(cells);
           });
         }
@@ -192,7 +196,7 @@
       data.points.forEach(function (p) {
         L.circleMarker([p[0], p[1]], {
           radius: 6 + Math.min(14, Math.sqrt(p[2])), className: "household-point"
-        }).bindTooltip(textBlock([p[2] + " " + t.waiting])).addTo(households);
+        }).bindTooltip(textBlock([p[3]])).addTo(households);
       });
     });
   }
@@ -216,7 +220,7 @@
   getJSON(el.dataset.crossingsUrl).then(function (data) {
     crossings.addLayers(data.crossings.map(function (c) {
       var text = c.name + " — " + c.status_label;
-      if (c.trips) text += "; " + c.trips + " " + t.planned;
+      if (c.trips) text += "; " + c.trips_label;
       // The name again for the group's tooltip (an option of ours, not shown by Leaflet).
       return L.marker([c.lat, c.lon], {
         crossingName: c.name,
