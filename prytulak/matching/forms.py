@@ -42,7 +42,7 @@ class ResultsForm(forms.Form):
     )
     reason = forms.ChoiceField(label=_("Reason"), required=False)
     country = forms.ChoiceField(
-        label=_("Country of the offer"), choices=[("", "—"), *COUNTRIES], required=False
+        label=_("Country of the offer"), choices=country_choices_after("—"), required=False
     )
 
     def __init__(self, *args, **kwargs):
