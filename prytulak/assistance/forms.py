@@ -79,7 +79,9 @@ class ReferralForm(forms.Form):
 
 class DecideReferralForm(forms.Form):
     accept = forms.TypedChoiceField(
-        choices=[("yes", _("Accept")), ("no", _("Decline"))], coerce=lambda v: v == "yes"
+        label=_("Decision"),
+        choices=[("yes", _("Accept")), ("no", _("Decline"))],
+        coerce=lambda v: v == "yes",
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 

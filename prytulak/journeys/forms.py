@@ -87,7 +87,8 @@ class TripForm(forms.ModelForm):
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[(BookingStatus.BOOKED, _("Book")), (BookingStatus.DECLINED, _("Decline"))]
+        label=_("Decision"),
+        choices=[(BookingStatus.BOOKED, _("Book")), (BookingStatus.DECLINED, _("Decline"))],
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 

@@ -28,6 +28,8 @@ def driver():
 
 def _walk(driver: Any, base_url: str, check: Callable[[sitemap.Page], list[str]]) -> tuple:
     """Open every page of a fresh world's sitemap (as its persona) and run `check` on it."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
     world = World()
     pages = sitemap.build(world)
     users = {sitemap.PUBLIC: None, sitemap.SETUP: sitemap.setup_user(world), **world.users}
@@ -38,6 +40,13 @@ def _walk(driver: Any, base_url: str, check: Callable[[sitemap.Page], list[str]]
             who = page.who
             b.log_in(driver, base_url, users[who], second_step=who != sitemap.SETUP)
         driver.get(base_url + page.url)
+        if page.name == "map":  # audit the map once its pins and lists are drawn
+            WebDriverWait(driver, 30).until(
+                lambda d: d.execute_script(
+                    "return document.getElementById('map').dataset.state === 'ready'"
+                    " && document.querySelectorAll('#map-crossings-list li').length > 20"
+                )
+            )
         if page.errors:
             b.submit_emptied_form(driver)
             if not b.shows_errors(driver):
@@ -45,6 +54,13 @@ def _walk(driver: Any, base_url: str, check: Callable[[sitemap.Page], list[str]]
                 continue
         problems += [f"{page.label}: {p}" for p in check(page)]
     return pages, problems
+
+
+# Pages kept as pictures (test-artifacts/, shown in the README), in Ukrainian at 360 px.
+SCREENSHOTS = {
+    ("coordinator", "crossing-list", False): "crossings-uk-360.png",
+    (sitemap.PUBLIC, "intake:need", True): "need-form-errors-uk-360.png",
+}
 
 
 def _report(name: str, problems: list[str]) -> None:
@@ -80,6 +96,8 @@ def test_no_page_is_wider_than_a_360_px_phone(driver, live_server):
 
         def check(page: sitemap.Page) -> list[str]:
             wide = b.overflow(driver)
+            if page.lang == "uk" and (page.who, page.name, page.errors) in SCREENSHOTS:
+                b.full_page_screenshot(driver, SCREENSHOTS[page.who, page.name, page.errors])
             return [f"{w}" for w in wide[:5]]
 
         pages, problems = _walk(driver, live_server.url, check)

@@ -117,14 +117,19 @@
         }
         if (data.kind === "points") {
           offers.addLayers(data.points.map(function (p) {
+            // A 24 px target (WCAG 2.5.8) round a smaller mark, named for screen readers.
             return L.marker([p[1], p[2]], {
-              icon: L.divIcon({ className: "offer-pin", iconSize: L.point(14, 14) })
+              title: p[3] + " " + t.beds,
+              icon: L.divIcon({ className: "offer-pin", iconSize: L.point(24, 24) })
             }).bindPopup(offerPopup(p));
           }));
         } else {
           data.cells.forEach(function (c) {
             var f = cellFigures(c, data.small || 3);
-            L.marker([c[0], c[1]], { icon: clusterIcon(f.low, f.icon) })
+            L.marker([c[0], c[1]], {
+              title: f.offers + " " + t.offerCount + ", " + f.beds + " " + t.beds,
+              icon: clusterIcon(f.low, f.icon)
+            })
               .bindTooltip(textBlock([f.offers + " " + t.offerCount + ", " + f.beds + " " + t.beds]))
               .addTo(cells);
           });
@@ -152,12 +157,18 @@
 
   var crossings = L.layerGroup().addTo(map);
   layers.addOverlay(crossings, t.crossings);
+  var crossingList = document.getElementById("map-crossings-list");
   getJSON(el.dataset.crossingsUrl).then(function (data) {
     data.crossings.forEach(function (c) {
       var text = c.name + " — " + c.status_label;
       if (c.trips) text += "; " + c.trips + " " + t.planned;
+      if (crossingList) crossingList.appendChild(document.createElement("li")).textContent = text;
+      // Pins of near crossings overlap: they are for the mouse, and the list under the map
+      // says the same to keyboards and screen readers (WCAG 2.5.8 "equivalent").
       L.marker([c.lat, c.lon], {
-        icon: L.divIcon({ className: "crossing-pin status-" + c.status, iconSize: L.point(12, 12) })
+        keyboard: false,
+        title: text,
+        icon: L.divIcon({ className: "crossing-pin status-" + c.status, iconSize: L.point(24, 24) })
       }).bindTooltip(textBlock([text])).addTo(crossings);
     });
   });
@@ -167,7 +178,8 @@
   getJSON(el.dataset.servicesUrl).then(function (data) {
     data.services.forEach(function (p) {
       L.marker([p.lat, p.lon], {
-        icon: L.divIcon({ className: "service-pin kind-" + p.kind, iconSize: L.point(12, 12) })
+        title: p.name + " — " + p.kind_label + ", " + p.city,
+        icon: L.divIcon({ className: "service-pin kind-" + p.kind, iconSize: L.point(24, 24) })
       }).bindTooltip(textBlock([p.name + " — " + p.kind_label + ", " + p.city])).addTo(services);
     });
   });
