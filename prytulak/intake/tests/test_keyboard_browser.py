@@ -29,7 +29,7 @@ def driver():
 # What Tab should reach, in document order: one stop per radio group, nothing disabled,
 # hidden or taken out of the order with tabindex=-1.
 TABBABLE_JS = """
-var seen = {}, out = [];
+var out = [];
 document.querySelectorAll(
   "a[href], button, input, select, textarea, [tabindex]"
 ).forEach(function (el) {
@@ -37,9 +37,10 @@ document.querySelectorAll(
   var r = el.getBoundingClientRect();
   if (r.width === 0 && r.height === 0) return;
   if (el.closest("[aria-hidden=true], [hidden]")) return;
-  if (el.type === "radio") {
-    if (seen[el.name]) return;
-    seen[el.name] = true;
+  if (el.type === "radio") {  // a group's stop is its checked radio, else its first
+    var group = Array.from(el.form.querySelectorAll("input[type=radio]"))
+      .filter(function (r) { return r.name === el.name; });
+    if (el !== (group.find(function (r) { return r.checked; }) || group[0])) return;
   }
   out.push(el);
 });
@@ -75,6 +76,8 @@ def _tab_to_send_button(driver: Any) -> list[tuple[Any, dict]]:
     for _ in range(200):
         _tab(driver)
         active = driver.switch_to.active_element
+        if stops and stops[-1][0] == active:
+            continue  # a date input takes a Tab per part (day, month, year)
         stops.append((active, driver.execute_script(FOCUS_JS)))
         if active == send:
             return stops
@@ -96,7 +99,10 @@ def test_tab_goes_through_the_form_in_order_and_always_shows_focus(driver, live_
     stops = _tab_to_send_button(driver)
     expected = driver.execute_script(TABBABLE_JS)
     expected = expected[: expected.index(stops[-1][0]) + 1]
-    assert [el for el, _ in stops] == expected, "Tab must follow the document's order"
+    describe = "return arguments[0].outerHTML.slice(0, 90)"
+    assert [driver.execute_script(describe, el) for el, _ in stops] == [
+        driver.execute_script(describe, el) for el in expected
+    ], "Tab must follow the document's order"
 
     unseen = [f"{info['tag']} {info['name']}" for _, info in stops if not info["visible"]]
     assert unseen == [], "focus must be visible (an outline or a shadow) on every stop"
