@@ -180,14 +180,28 @@ def _staff(world: World, lang: str) -> list[Page]:
                 kwargs = world.url_kwargs(route.kind, record) if route.kind else {}
                 url = reverse(name, kwargs=kwargs)
                 if not capabilities.can(actor, route.action, target):
-                    refused = refused or Page("403", url, lang, role, relation)
+                    if route.kind is None:  # refused for the role, not the record: a 403
+                        refused = refused or Page("403", url, lang, role, relation)
                     continue
                 pages.append(Page(name, url, lang, role, relation))
                 if name in FORM_PAGES and role == _form_role(name, world):
                     pages.append(Page(name, url, lang, role, relation, errors=True))
-                break  # one record per page and role
+                if role != Role.COORDINATOR:
+                    break  # one record per page for the other roles; every one for coordinators
     assert refused is not None
     pages.append(refused)
+    # Records that hang off others: an offer and a household with a placement (their pages
+    # then show the placements table and its actions).
+    placement = world.records["placement"]["released-host-side"]
+    pages.append(
+        Page("offer-detail", reverse("offer-detail", args=[placement.offer_id]), lang,
+             Role.COORDINATOR, "with-placement")
+    )  # fmt: skip
+    placement = world.records["placement"]["released-household-side"]
+    pages.append(
+        Page("household-detail", reverse("household-detail", args=[placement.household_id]),
+             lang, Role.COORDINATOR, "with-placement")
+    )  # fmt: skip
     return pages
 
 
