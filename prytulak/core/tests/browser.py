@@ -172,8 +172,9 @@ def overflow(driver: Any) -> list[str]:
     return driver.execute_script(OVERFLOW_JS)
 
 
-def full_page_screenshot(driver: Any, name: str) -> Path:
-    """The whole page at the current viewport width, into test-artifacts/."""
+def full_page_screenshot(driver: Any, name: str, max_height: int = 1600) -> Path:
+    """The page from its top (down to `max_height` px) at the current viewport width, into
+    test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     width, height = driver.execute_script(
         "return [document.documentElement.clientWidth, document.documentElement.scrollHeight]"
@@ -183,7 +184,7 @@ def full_page_screenshot(driver: Any, name: str) -> Path:
         {
             "format": "png",
             "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            "clip": {"x": 0, "y": 0, "width": width, "height": min(height, max_height), "scale": 1},
         },
     )
     path = ARTIFACTS / name
