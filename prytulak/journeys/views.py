@@ -202,11 +202,12 @@ def _back_to_journey(actor: Actor, journey: Journey) -> HttpResponse:
 @staff_view("crossing.list")
 def crossing_list(request: HttpRequest, *, actor: Actor) -> HttpResponse:
     crossings = BorderCrossing.objects.select_related("status_updated_by")
-    return render(
-        request,
-        "journeys/crossing_list.html",
-        {"crossings": crossings, "form": CrossingStatusForm()},
-    )
+    # One form per crossing, with its own ids, so each label names its own field.
+    rows = [
+        (c, CrossingStatusForm(auto_id=f"id_c{c.pk}_%s", initial={"status": c.status}))
+        for c in crossings
+    ]
+    return render(request, "journeys/crossing_list.html", {"rows": rows})
 
 
 @require_POST

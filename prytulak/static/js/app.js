@@ -34,3 +34,36 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
 });
+
+// A list table wider than the screen scrolls inside itself (app.css, phones): it takes the
+// keyboard's focus so it can be scrolled without a mouse, named after the heading above it.
+(function () {
+  var made = 0;
+  function heading(table) {
+    var found = null;
+    document.querySelectorAll("main h1, main h2, main h3").forEach(function (h) {
+      if (h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING) found = h;
+    });
+    return found;
+  }
+  function update() {
+    document.querySelectorAll("table.list").forEach(function (table) {
+      var scrolls = table.scrollWidth > table.clientWidth + 1;
+      if (scrolls && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+        table.dataset.scrollFocus = "1";
+        var h = heading(table);
+        if (h && !table.hasAttribute("aria-labelledby")) {
+          h.id = h.id || "table-heading-" + (++made);
+          table.setAttribute("aria-labelledby", h.id);
+        }
+      } else if (!scrolls && table.dataset.scrollFocus) {
+        table.removeAttribute("tabindex");
+        delete table.dataset.scrollFocus;
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", update);
+  window.addEventListener("resize", update);
+  document.addEventListener("htmx:afterSwap", update);
+})();

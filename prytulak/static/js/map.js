@@ -168,14 +168,16 @@
         }
         if (data.kind === "points") {
           offers.addLayers(data.points.map(function (p) {
+            // A 24 px target (WCAG 2.5.8) round a smaller mark, named for screen readers.
             return L.marker([p[1], p[2]], {
-              icon: L.divIcon({ className: "offer-pin", iconSize: L.point(14, 14) })
+              title: data.bed_labels ? data.bed_labels[p[3]] : "",
+              icon: L.divIcon({ className: "offer-pin", iconSize: L.point(24, 24) })
             }).bindPopup(function () { return offerPopup(p); }, { className: "offer-popup" });
           }));
         } else {
           data.cells.forEach(function (c, i) {
             var f = cellFigures(c, data.small || 3);
-            L.marker([c[0], c[1]], { icon: clusterIcon(f.low, f.icon) })
+            L.marker([c[0], c[1]], { title: data.labels[i], icon: clusterIcon(f.low, f.icon) })
               .bindTooltip(textBlock([data.labels[i]]))
               .addTo(cells);
           });
@@ -217,14 +219,20 @@
     e.layer.bindTooltip(textBlock(names.sort())).openTooltip();
   });
   layers.addOverlay(crossings, t.crossings);
+  var crossingList = document.getElementById("map-crossings-list");
   getJSON(el.dataset.crossingsUrl).then(function (data) {
     crossings.addLayers(data.crossings.map(function (c) {
       var text = c.name + " — " + c.status_label;
       if (c.trips) text += "; " + c.trips_label;
-      // The name again for the group's tooltip (an option of ours, not shown by Leaflet).
+      if (crossingList) crossingList.appendChild(document.createElement("li")).textContent = text;
+      // Pins of near crossings overlap: they are for the mouse, and the list under the map
+      // says the same to keyboards and screen readers (WCAG 2.5.8 "equivalent"). The name
+      // again for the group's tooltip (an option of ours, not shown by Leaflet).
       return L.marker([c.lat, c.lon], {
         crossingName: c.name,
-        icon: L.divIcon({ className: "crossing-pin status-" + c.status, iconSize: L.point(12, 12) })
+        keyboard: false,
+        title: text,
+        icon: L.divIcon({ className: "crossing-pin status-" + c.status, iconSize: L.point(24, 24) })
       }).bindTooltip(textBlock([text]));
     }));
     el.dataset.crossings = data.crossings.length;
@@ -235,7 +243,8 @@
   getJSON(el.dataset.servicesUrl).then(function (data) {
     data.services.forEach(function (p) {
       L.marker([p.lat, p.lon], {
-        icon: L.divIcon({ className: "service-pin kind-" + p.kind, iconSize: L.point(12, 12) })
+        title: p.name + " — " + p.kind_label + ", " + p.city,
+        icon: L.divIcon({ className: "service-pin kind-" + p.kind, iconSize: L.point(24, 24) })
       }).bindTooltip(textBlock([p.name + " — " + p.kind_label + ", " + p.city])).addTo(services);
     });
   });
