@@ -139,10 +139,6 @@ def test_a_form_sent_empty_from_the_keyboard_comes_back_with_its_errors(driver, 
     assert driver.find_elements("css selector", "main [aria-invalid=true]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the error summary (role=alert, focused on load) comes with the `forms` branch",
-)
 @pytest.mark.parametrize("name", FORMS)
 def test_focus_lands_on_the_error_summary_when_a_form_comes_back(driver, live_server, name):
     _send_empty(driver, live_server.url, name)
