@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.core.privacy import email_index, messenger_index, name_key, phone_index
+from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.scopes import Actor
 
 from .models import (
@@ -151,6 +152,7 @@ def offer_update(*, offer: HostOffer, actor: Actor, data: dict[str, Any]) -> Hos
         fields.append(name)
     offer.full_clean()
     offer.save(update_fields=[*fields, "updated_at"])
+    offers_changed()
     return offer
 
 
@@ -185,6 +187,7 @@ def offer_verify(
         offer.organization = actor.organization
         offer.confirmed_until = _reconfirm_date()
         offer.save(update_fields=["status", "organization", "confirmed_until", "updated_at"])
+        offers_changed()
         host_record_check(
             host=offer.host,
             actor=actor,
@@ -259,6 +262,7 @@ def offer_reconfirm(*, token: str) -> HostOffer:
         offer.confirmed_until = _reconfirm_date()
         offer.reminder_sent_at = None
         offer.save(update_fields=["status", "confirmed_until", "reminder_sent_at", "updated_at"])
+        offers_changed()
     return offer
 
 
@@ -269,6 +273,8 @@ def offers_expire_and_remind(*, today: datetime.date | None = None) -> tuple[int
     expired = HostOffer.objects.filter(status=OfferStatus.ACTIVE, confirmed_until__lt=today).update(
         status=OfferStatus.EXPIRED, updated_at=timezone.now()
     )
+    if expired:
+        offers_changed()
     soon = today + datetime.timedelta(days=settings.OFFER_RECONFIRM_REMINDER_DAYS)
     due = HostOffer.objects.filter(
         status=OfferStatus.ACTIVE, confirmed_until__lte=soon, reminder_sent_at__isnull=True
@@ -308,4 +314,5 @@ def offer_set_status(*, offer: HostOffer, actor: Actor, status: str) -> HostOffe
             )
         offer.status = status
         offer.save(update_fields=["status", "updated_at"])
+        offers_changed()
     return offer
