@@ -9,7 +9,7 @@ LANGS := uk ru be pl de lt
 PROD_PYTHON ?= $(BIN)/python
 PROD_RUN_DIR ?= run/prod
 
-.PHONY: install browser demo test lint messages compilemessages bench-matching bench-map clean prod-local prod-stop prod-check load
+.PHONY: install browser demo test lint messages compilemessages bench-matching bench-map clean prod-local prod-stop prod-check load faults
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Prytulak needs Python 3.11 or newer")'
@@ -74,3 +74,11 @@ prod-stop:
 ## make prod-check: start the profile on spare ports, request a page through nginx, check the client address reaches Django, stop
 prod-check: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
 	$(PROD_PYTHON) scripts/prod_check.py
+
+## make load: locust against a private production profile (LOAD_USERS, LOAD_SECONDS); prints req/s, p50/p95/p99, errors; checks every accepted intake is stored
+load: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+	$(PROD_PYTHON) scripts/load.py
+
+## make faults: kill a job worker mid-run, restart PostgreSQL and stop Redis under load, on private instances
+faults: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+	$(PROD_PYTHON) scripts/faults.py $(FAULTS)

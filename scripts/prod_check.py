@@ -152,7 +152,7 @@ def main() -> int:
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PORTS['PROD_PG_PORT']}/prytulak",
             "REDIS_URL": f"redis://127.0.0.1:{PORTS['PROD_REDIS_PORT']}/1",
             "RQ_REDIS_URL": f"redis://127.0.0.1:{PORTS['PROD_REDIS_PORT']}/0",
-            "TASKS_BACKEND": "django_tasks_rq.RQBackend",
+            "TASKS_BACKEND": "prytulak.core.rq.RetryingRQBackend",
         }
         results = checks(app)
     finally:

@@ -126,7 +126,8 @@ def app_environment(database_url: str, redis_url: str) -> dict[str, str]:
         # db 1: the cache (rate limits, map version); db 0: the job queue.
         "REDIS_URL": f"{base}/1",
         "RQ_REDIS_URL": f"{base}/0",
-        "TASKS_BACKEND": "django_tasks_rq.RQBackend",
+        "TASKS_BACKEND": "prytulak.core.rq.RetryingRQBackend",
+        "MAP_SNAPSHOT_BUILD_IN_WORKER": "true",
         "TRUSTED_PROXIES": "127.0.0.1",
         "PROXY_COUNT": "1",
         "BEHIND_PROXY": "true",
@@ -227,6 +228,8 @@ def main() -> int:
                 *manage, "rqworker", "default", "--with-scheduler",
                 # django-tasks-rq's job class: it calls the Task and records its result.
                 "--job-class", "django_tasks_rq.backend.Job",
+                # Retries jobs whose worker died within about two minutes (prytulak/core/rq.py).
+                "--worker-class", "prytulak.core.rq.Worker",
                 "--name", f"prod-worker-{n}-{os.getpid()}",
             ]  # fmt: skip
             children.append(Child(f"worker-{n}", worker, environ, signal.SIGTERM))
