@@ -97,7 +97,7 @@ def main() -> int:
             "from prytulak.people.models import Household as H; "
             f"print(H.objects.filter(lead_name__startswith='Load {run_id} ').count())",
         )
-        ok = str(accepted) == found
+        ok = accepted > 0 and str(accepted) == found  # none accepted proves nothing
         print(f"[load] accepted intakes (form + API): {accepted}; in the database: {found} "
               f"-> {'ok' if ok else 'MISSING'}")  # fmt: skip
         return 0 if ok else 1
