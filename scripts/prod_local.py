@@ -268,15 +268,17 @@ def main() -> int:
         log("stopping")
         (RUN / "ready").unlink(missing_ok=True)
         # The edge first, then the app and workers (a worker finishes its current job), Redis last.
-        for child in reversed(children):
-            child.stop()
-        deadline = time.monotonic() + 25
-        for child in reversed(children):
-            if child.proc is not None:
-                try:
-                    child.proc.wait(max(deadline - time.monotonic(), 0.1))
-                except subprocess.TimeoutExpired:
-                    child.proc.kill()
+        app = [c for c in reversed(children) if c.name != "redis"]
+        for stage in (app, [c for c in children if c.name == "redis"]):
+            for child in stage:
+                child.stop()
+            deadline = time.monotonic() + 25
+            for child in stage:
+                if child.proc is not None:
+                    try:
+                        child.proc.wait(max(deadline - time.monotonic(), 0.1))
+                    except subprocess.TimeoutExpired:
+                        child.proc.kill()
         if private_pg:
             stop_private_postgres()
         (RUN / "supervisor.pid").unlink(missing_ok=True)
