@@ -219,9 +219,15 @@ def intake_post(base: str) -> int:
 
     opener.add_handler(NoRedirect())
     try:
-        return opener.open(base + "/en/need/", data, timeout=10).status
+        response = opener.open(base + "/en/need/", data, timeout=30)
     except urllib.error.HTTPError as e:
         return e.code
+    if response.status == 200:  # the form came back: say why
+        errors = re.findall(r'class="errorlist[^"]*">(.*?)</ul>', response.read().decode(), re.S)
+        say(
+            f"redis: the form came back with: {[re.sub(r'<[^>]+>', ' ', e).strip() for e in errors]}"
+        )
+    return response.status
 
 
 def fault_redis(profile: Profile) -> bool:
