@@ -78,6 +78,11 @@ class Public(HttpUser):
             "arrival_place": random.choice(PLACES),
             "arrival_date": datetime.date.today().isoformat(),
             "preferred_countries": ["PL"],
+            "preferred_cities": "",
+            "pets": "0",
+            "pet_notes": "",
+            "needs": "",
+            "notes": "",
             "consent": "on",
             "website": "",
         }
