@@ -174,7 +174,7 @@ def wait_http(url: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(url, timeout=15) as response:  # noqa: S310 - loopback
                 return response.status < 500
         except Exception:  # noqa: BLE001 - not up yet
             time.sleep(0.3)
@@ -255,7 +255,7 @@ def main() -> int:
         for child in children:
             if child.proc is None:
                 child.start()
-        if wait_http(f"http://{LISTEN}/", 60):
+        if wait_http(f"http://{LISTEN}/", 300):
             (RUN / "ready").write_text(f"http://{LISTEN}/\n")
             log(f"ready: http://{LISTEN}/  (logs in {RUN}; Ctrl-C or `make prod-stop` stops)")
         else:

@@ -53,7 +53,7 @@ class Profile:
         environ.pop("PROD_REDIS_URL", None)
         return environ
 
-    def start(self, timeout: float = 300) -> None:
+    def start(self, timeout: float = 600) -> None:
         self.run.mkdir(parents=True, exist_ok=True)
         log = open(self.run / "supervisor.log", "ab")  # noqa: SIM115 - the supervisor's life
         self.proc = subprocess.Popen(
