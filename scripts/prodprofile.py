@@ -66,6 +66,7 @@ class Profile:
         deadline = time.monotonic() + timeout
         while not (self.run / "ready").exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()  # never leave a half-started profile behind
                 raise RuntimeError(f"the profile did not start; see {self.run}/supervisor.log")
             time.sleep(0.5)
 
