@@ -223,7 +223,7 @@ def intake_post(base: str) -> int:
     except urllib.error.HTTPError as e:
         return e.code
     if response.status == 200:  # the form came back: say why
-        errors = re.findall(r'class="errorlist[^"]*">(.*?)</ul>', response.read().decode(), re.S)
+        errors = re.findall(r'class="errorlist[^>]*>(.*?)</ul>', response.read().decode(), re.S)
         say(
             f"redis: the form came back with: {[re.sub(r'<[^>]+>', ' ', e).strip() for e in errors]}"
         )
