@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 LANGS := uk ru be pl de lt
+# The production profile uses the installed venv's Python (`make install` makes it).
+PROD_PYTHON ?= $(BIN)/python
+PROD_RUN_DIR ?= run/prod
 
-.PHONY: install browser demo test lint messages compilemessages bench-matching bench-map clean
+.PHONY: install browser demo test lint messages compilemessages bench-matching bench-map clean prod-local prod-stop prod-check load faults
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Prytulak needs Python 3.11 or newer")'
@@ -58,3 +61,24 @@ compilemessages: install
 
 clean:
 	rm -rf $(VENV) prytulak.sqlite3 static-collected .pytest_cache .mypy_cache .ruff_cache
+
+## make prod-local: the production profile here: PostgreSQL, Redis, gunicorn, RQ workers, nginx on http://127.0.0.1:8080 (Ctrl-C or make prod-stop)
+prod-local: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+	$(PROD_PYTHON) scripts/prod_local.py
+
+## make prod-stop: stop what make prod-local started
+prod-stop:
+	@test -f $(PROD_RUN_DIR)/supervisor.pid && kill -TERM $$(cat $(PROD_RUN_DIR)/supervisor.pid) && \
+	  while test -f $(PROD_RUN_DIR)/supervisor.pid; do sleep 0.5; done; echo stopped
+
+## make prod-check: start the profile on spare ports, request a page through nginx, check the client address reaches Django, stop
+prod-check: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+	$(PROD_PYTHON) scripts/prod_check.py
+
+## make load: locust against a private production profile (LOAD_USERS, LOAD_SECONDS); prints req/s, p50/p95/p99, errors; checks every accepted intake is stored
+load: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+	$(PROD_PYTHON) scripts/load.py
+
+## make faults: kill a job worker mid-run, restart PostgreSQL and stop Redis under load, on private instances
+faults: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+	$(PROD_PYTHON) scripts/faults.py $(FAULTS)

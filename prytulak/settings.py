@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -92,9 +94,21 @@ INSTALLED_APPS = [
 
 # Background jobs: django-tasks with its database backend. No extra server by default;
 # run `manage.py db_worker` on as many machines as needed (they share the database).
+# The production profile sets TASKS_BACKEND=django_tasks_rq.RQBackend: jobs go through Redis
+# (REDIS_URL) and `manage.py rqworker default` runs them (docs/deployment.md).
 TASKS = {
     "default": {
         "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# django-rq's queues, used only by the RQ backend; a job killed with its worker is retried
+# once the worker's heartbeat has lapsed (prytulak.core.rq), never run twice at once.
+RQ_QUEUES = {
+    "default": {
+        "URL": os.getenv("RQ_REDIS_URL", "")
+        or os.getenv("REDIS_URL", "")
+        or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": envint("RQ_JOB_TIMEOUT", "3600"),
     }
 }
 
@@ -143,6 +157,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'prytulak.sqlite3'}"),
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # A persistent connection is tested before each request reuses it, so the web recovers
+        # by itself after the database restarts (errors only while it is down).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -152,10 +169,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-prytulak.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The shared cache: rate-limit counters and the map snapshot's version. With several web
+# processes it must be Redis, or each process counts on its own.
 REDIS_URL = os.getenv("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "prytulak.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is down (pages still serve, see RATELIMIT_FAIL_OPEN).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -247,6 +271,10 @@ INTAKE_CONFIRM_MAX_AGE_DAYS = envint("INTAKE_CONFIRM_MAX_AGE_DAYS", "7")
 CHILD_HELPLINE = os.getenv("CHILD_HELPLINE", "116 111")
 EMERGENCY_NUMBER = os.getenv("EMERGENCY_NUMBER", "112")
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", "true")
+# While the cache (Redis) is unreachable the forms' rate limit cannot count: true lets
+# submissions through (people fleeing must still reach us; lockout lives in the database),
+# false refuses them until Redis is back.
+RATELIMIT_FAIL_OPEN = envbool("RATELIMIT_FAIL_OPEN", "true")
 RATELIMIT_VIEW = "prytulak.intake.views.rate_limited"
 RATELIMIT_IP_META_KEY = "prytulak.core.client_ip.client_ip"
 
@@ -276,7 +304,13 @@ MAP_TILE_URL = os.getenv("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}
 MAP_TILE_ATTRIBUTION = os.getenv(
     "MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors (openstreetmap.org/copyright)"
 )
-MAP_SNAPSHOT_SECONDS = envint("MAP_SNAPSHOT_SECONDS", "30")
+# The snapshot is reloaded when the offers' shared version moves (prytulak/maps/snapshot.py);
+# MAP_SNAPSHOT_SECONDS is only the longest it is kept all the same (writes outside the services).
+MAP_SNAPSHOT_SECONDS = envint("MAP_SNAPSHOT_SECONDS", "600")
+MAP_VERSION_CHECK_SECONDS = float(os.getenv("MAP_VERSION_CHECK_SECONDS", "1"))
+# Build the new snapshot in a job worker after each change (the production profile), rather
+# than in each web process's background thread.
+MAP_SNAPSHOT_BUILD_IN_WORKER = envbool("MAP_SNAPSHOT_BUILD_IN_WORKER", "false")
 
 
 def _origin(url: str) -> list[str]:

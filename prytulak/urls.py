@@ -11,6 +11,7 @@ from prytulak.aid import views as aid_views
 from prytulak.api import views as api_views
 from prytulak.api.core import api
 from prytulak.assistance import views as assistance_views
+from prytulak.core import export_views
 from prytulak.core import views as core_views
 from prytulak.housing import views as housing_views
 from prytulak.journeys import views as journey_views
@@ -82,6 +83,8 @@ staff_patterns = [
     path("households/<int:pk>/cases/new/", assistance_views.case_new, name="case-new"),
     path("services/", assistance_views.provider_list, name="provider-list"),
     path("matching/", matching_views.run_list, name="matching-runs"),
+    path("exports/hsds/services.json", export_views.hsds_services, name="export-hsds"),
+    path("exports/hxl.csv", export_views.hxl_table, name="export-hxl"),
     path("import/", sheet_views.import_upload, name="import-upload"),
     path("import/<int:pk>/", sheet_views.import_detail, name="import-detail"),
     path("import/<int:pk>/start/", sheet_views.import_start, name="import-start"),

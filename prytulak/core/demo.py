@@ -31,6 +31,7 @@ from prytulak.housing.models import (
     Side,
     Verification,
 )
+from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.models import Membership, Organization, Role
 from prytulak.orgs.scopes import Actor, actor_for
 from prytulak.people.models import (
@@ -587,6 +588,7 @@ def seed_demo(*, offers: int = 2000, households: int = 2000, seed: int = 2022) -
             if offer.status == OfferStatus.ACTIVE:
                 offer.confirmed_until = today + datetime.timedelta(days=rng.randint(3, 30))
         HostOffer.objects.bulk_create(offer_rows)
+        offers_changed()  # the map of every running process reloads
         # Who checked each verified host, and which document they saw (never the document).
         checkers = {o.pk: User.objects.get(username=f"{o.slug}-coordinator") for o in orgs}
         HostVerification.objects.bulk_create(

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from prytulak.audit.log import log_access
 from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.scopes import Actor, AnyActor
 from prytulak.people.models import Household, HouseholdStatus
 from prytulak.people.services import household_close
@@ -463,6 +464,7 @@ def placement_break_down(*, placement: Placement, actor: Actor, reason: str) -> 
             flag_reason=(_("Placement #%(pk)d broke down.") % {"pk": placement.pk})[:300],
             updated_at=placement.ended_at,
         )
+        offers_changed()
         _back_to_pool(placement.household_id, raise_priority=True)
     return placement
 

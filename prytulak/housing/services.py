@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.core.privacy import email_index, messenger_index, name_key, phone_index
 from prytulak.core.site import site_url
+from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.scopes import Actor, AnyActor
 
 from .models import (
@@ -169,6 +170,7 @@ def offer_update(*, offer: HostOffer, actor: AnyActor, data: dict[str, Any]) -> 
     _check_beds(host=offer.host, beds=offer.beds)
     offer.full_clean()
     offer.save(update_fields=[*fields, "updated_at"])
+    offers_changed()
     return offer
 
 
@@ -211,6 +213,7 @@ def offer_verify(
         offer.organization = actor.organization
         offer.confirmed_until = _reconfirm_date()
         offer.save(update_fields=["status", "organization", "confirmed_until", "updated_at"])
+        offers_changed()
         host_record_check(
             host=offer.host,
             actor=actor,
@@ -295,6 +298,7 @@ def _reconfirm(offer_pk: Any) -> HostOffer:
         offer.confirmed_until = _reconfirm_date()
         offer.reminder_sent_at = None
         offer.save(update_fields=["status", "confirmed_until", "reminder_sent_at", "updated_at"])
+        offers_changed()
     return offer
 
 
@@ -305,6 +309,8 @@ def offers_expire_and_remind(*, today: datetime.date | None = None) -> tuple[int
     expired = HostOffer.objects.filter(status=OfferStatus.ACTIVE, confirmed_until__lt=today).update(
         status=OfferStatus.EXPIRED, updated_at=timezone.now()
     )
+    if expired:
+        offers_changed()
     soon = today + datetime.timedelta(days=settings.OFFER_RECONFIRM_REMINDER_DAYS)
     due = HostOffer.objects.filter(
         status=OfferStatus.ACTIVE, confirmed_until__lte=soon, reminder_sent_at__isnull=True
@@ -352,4 +358,5 @@ def offer_set_status(*, offer: HostOffer, actor: AnyActor, status: str) -> HostO
             )
         offer.status = status
         offer.save(update_fields=["status", "updated_at"])
+        offers_changed()
     return offer

@@ -4,11 +4,13 @@ a per-address rate limit (django-ratelimit) on accepted submissions."""
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django_ratelimit.core import get_usage
 
+from prytulak.core.cache import unreachable
 from prytulak.core.errors import ServiceError
 from prytulak.housing import services as housing_services
 from prytulak.housing.forms import HostForm
@@ -33,6 +35,9 @@ def _usage(request: HttpRequest, group: str, *, increment: bool) -> dict[str, An
 def _at_limit(request: HttpRequest, group: str) -> bool:
     """Whether this address has already had as many submissions accepted as it may."""
     usage = _usage(request, group, increment=False)
+    if unreachable(cache):
+        # Redis is down and nothing can be counted: RATELIMIT_FAIL_OPEN decides.
+        return not settings.RATELIMIT_FAIL_OPEN
     # A cache that cannot count reports limit 0, and the form stays closed (fail closed).
     return usage is not None and usage["count"] >= usage["limit"]
 

@@ -1,18 +1,28 @@
-"""The map's read model: active offers as NumPy columns, loaded from the database and kept
-for MAP_SNAPSHOT_SECONDS. Aggregating a million offers from arrays takes milliseconds where a
-GROUP BY over the table takes hundreds, so the map stays fast at country scale; the price is
-that a change shows on the map up to that many seconds later. When the snapshot is old, one
-request starts a reload in a background thread and everyone keeps the old one meanwhile."""
+"""The map's read model: active offers as NumPy columns, loaded from the database and kept in
+each web process. Aggregating a million offers from arrays takes milliseconds where a GROUP BY
+over the table takes hundreds, so the map stays fast at country scale.
+
+Several processes share one truth through the cache (Redis in production): the services that
+change offers call `offers_changed()`, which after the commit bumps a version number there (and,
+with MAP_SNAPSHOT_BUILD_IN_WORKER, has a job worker build the new snapshot and store it in the
+cache). A web process compares its snapshot's version with the shared one at most every
+MAP_VERSION_CHECK_SECONDS and reloads only when they differ, in a background thread (from the
+worker's copy when it matches, else from the database) while requests keep the old one. A
+snapshot older than MAP_SNAPSHOT_SECONDS is reloaded all the same, for writes that bypass the
+services (the admin, SQL); 0 loads it for every request, as in tests.
+"""
 
 from __future__ import annotations
 
 import datetime
+import io
 import threading
 import time
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, connections
+from django.core.cache import cache
+from django.db import connection, connections, transaction
 
 from prytulak.housing.models import HostKind, HostOffer, OfferStatus
 
@@ -21,7 +31,13 @@ from .grid import CHILDREN, COLLECTIVE, OPEN_END, PETS, STEP_FREE, Columns
 EPOCH = datetime.date(1970, 1, 1)
 
 _lock = threading.Lock()
-_state: dict = {"columns": None, "loaded_at": 0.0, "refreshing": False}
+_state: dict = {
+    "columns": None,
+    "loaded_at": 0.0,
+    "checked_at": 0.0,
+    "version": None,
+    "refreshing": False,
+}
 
 
 def day_number(day: datetime.date) -> int:
@@ -89,38 +105,125 @@ def _columns(rows: list[tuple]) -> dict:
     }
 
 
-def _reload() -> None:
+VERSION_KEY = "maps:snapshot:version"
+DATA_KEY = "maps:snapshot:data"
+
+
+def shared_version() -> int | None:
+    """The version of the offers in the shared cache; None when the cache cannot say."""
+    value = cache.get(VERSION_KEY)
+    return int(value) if value is not None else None
+
+
+def version_bump() -> int | None:
+    """Count one more change of the offers (called after the commit that made it)."""
+    if cache.add(VERSION_KEY, 1, timeout=None):
+        return 1
     try:
-        columns = load()
+        return cache.incr(VERSION_KEY)
+    except ValueError:  # expired between add and incr, or the cache is down
+        return shared_version()
+
+
+def offers_changed() -> None:
+    """What every service that adds, changes or removes an offer (or its beds) calls: once its
+    transaction commits, the map's version moves on, and the new snapshot is built by a job
+    worker when MAP_SNAPSHOT_BUILD_IN_WORKER is on (the production profile)."""
+
+    def after_commit() -> None:
+        version_bump()
+        if settings.MAP_SNAPSHOT_BUILD_IN_WORKER:
+            from .tasks import build_snapshot_task
+
+            build_snapshot_task.enqueue()
+
+    transaction.on_commit(after_commit)
+
+
+def build_shared() -> int | None:
+    """Build the snapshot (in a job worker) and store it in the cache under its version. The
+    version is read before the offers, so the stored snapshot is at least that new; one that a
+    later change overtook is simply not used."""
+    version = shared_version()
+    if version is None:
+        version = version_bump()
+    stored = cache.get(DATA_KEY)
+    if version is None or (stored is not None and stored[0] == version):
+        return version  # nothing new since the last build (a burst of changes, one build)
+    cache.set(DATA_KEY, (version, _dumps(load())), timeout=None)
+    return version
+
+
+def _dumps(columns: Columns) -> bytes:
+    buffer = io.BytesIO()
+    arrays = {name: getattr(columns, name) for name in [*ARRAYS, "country"]}
+    np.savez(buffer, countries=np.array(columns.countries, dtype=str), **arrays)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes) -> Columns:
+    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+        return Columns(
+            **{name: arrays[name] for name in [*ARRAYS, "country"]},
+            countries=[str(c) for c in arrays["countries"]],
+        )
+
+
+def _fetch(version: int | None) -> Columns:
+    """The worker's copy when it has this version, otherwise the database."""
+    if version is not None:
+        stored = cache.get(DATA_KEY)
+        if stored is not None and stored[0] == version:
+            return _loads(stored[1])
+    return load()
+
+
+def _reload(version: int | None) -> None:
+    try:
+        columns = _fetch(version)
         with _lock:
-            _state.update(columns=columns, loaded_at=time.monotonic())
+            _state.update(columns=columns, loaded_at=time.monotonic(), version=version)
     finally:
         with _lock:
             _state["refreshing"] = False
         connections.close_all()  # this thread's own connection
 
 
+def _start_reload(version: int | None) -> None:
+    threading.Thread(target=_reload, args=(version,), name="map-snapshot", daemon=True).start()
+
+
 def current() -> Columns:
-    """The snapshot to answer with; loads it the first time, refreshes it in the background
-    when it is older than MAP_SNAPSHOT_SECONDS (0: load for every request, as in tests)."""
+    """The snapshot to answer with. Loaded in the request only the first time in a process
+    (from the worker's copy when there is one); after that refreshed in the background when
+    the shared version moved or the snapshot is older than MAP_SNAPSHOT_SECONDS."""
     ttl = settings.MAP_SNAPSHOT_SECONDS
+    if ttl == 0:
+        return load()
+    now = time.monotonic()
     with _lock:
-        columns, loaded_at, refreshing = (
-            _state["columns"],
-            _state["loaded_at"],
-            _state["refreshing"],
-        )
-        stale = columns is not None and time.monotonic() - loaded_at > ttl
-        if stale and ttl > 0 and not refreshing:
-            _state["refreshing"] = True
-            threading.Thread(target=_reload, name="map-snapshot", daemon=True).start()
-    if columns is None or ttl == 0:
-        columns = load()
+        columns = _state["columns"]
+        due = now - _state["checked_at"] >= settings.MAP_VERSION_CHECK_SECONDS
+    if columns is None:
+        version = shared_version()
+        columns = _fetch(version)
         with _lock:
-            _state.update(columns=columns, loaded_at=time.monotonic())
+            _state.update(columns=columns, loaded_at=now, checked_at=now, version=version)
+        return columns
+    if due:
+        version = shared_version()
+        with _lock:
+            _state["checked_at"] = now
+            moved = version is not None and version != _state["version"]
+            old = now - _state["loaded_at"] > ttl
+            start = (moved or old) and not _state["refreshing"]
+            if start:
+                _state["refreshing"] = True
+        if start:
+            _start_reload(version)
     return columns
 
 
 def forget() -> None:
     with _lock:
-        _state.update(columns=None, loaded_at=0.0)
+        _state.update(columns=None, loaded_at=0.0, checked_at=0.0, version=None, refreshing=False)

@@ -213,10 +213,13 @@ def offers_to_arrays(rows: list[dict[str, Any]]) -> Offers:
     )
 
 
-def run_execute(run_id: int) -> MatchingRun:
-    """The background job: load, solve, store proposals and the summary."""
+def run_execute(run_id: int, *, reclaim: bool = False) -> MatchingRun:
+    """The background job: load, solve, store proposals and the summary. `reclaim`: the job
+    queue retries this run after its worker died, so a run left RUNNING is taken over (its
+    proposals are stored in one transaction, so the dead attempt stored none)."""
     run = MatchingRun.objects.select_related("organization").get(pk=run_id)
-    n = MatchingRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+    claimable = [RunStatus.QUEUED, RunStatus.RUNNING] if reclaim else [RunStatus.QUEUED]
+    n = MatchingRun.objects.filter(pk=run.pk, status__in=claimable).update(
         status=RunStatus.RUNNING, progress=5, stage="loading"
     )
     if n != 1:

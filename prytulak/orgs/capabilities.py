@@ -45,6 +45,8 @@ MANAGES_STOCK = frozenset({C, H})
 WORKS_CASES = frozenset({C, W, P})
 SEES_CHILD_CASES = frozenset({C, P})
 ASSIGNS_CASES = frozenset({C, P})
+# Roles that report figures to partners (aggregates only, never a record).
+REPORTS = frozenset({C, V})
 
 
 def _org(obj: Any) -> int | None:
@@ -316,6 +318,10 @@ RULES: dict[str, Rule] = {
     "warehouse.manage": Rule(MANAGES_STOCK, warehouse_own),
     "shipment.view": Rule(SEES_AID, shipment_own),
     "shipment.manage": Rule(MANAGES_STOCK, shipment_own),
+    # Exports for other systems: the public service directory (HSDS), and aggregate counts of
+    # the own organisation with small counts suppressed (HXL)
+    "export.directory": Rule(ALL_ROLES),
+    "export.statistics": Rule(REPORTS),
     # Anyone in an organisation
     "staff.home": Rule(ALL_ROLES),
 }

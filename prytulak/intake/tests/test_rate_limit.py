@@ -83,3 +83,31 @@ def test_at_the_limit_the_need_form_comes_back_with_what_was_typed_in_the_visito
     assert "Оксана Шевченко" in response.text
     assert "Gdańsk" in response.text
     assert Household.objects.count() == 3
+
+
+def test_the_form_accepts_submissions_while_the_cache_is_down(client, db, settings):
+    """Redis unreachable: the rate limit cannot count, RATELIMIT_FAIL_OPEN lets people in, and
+    the page does not fail."""
+    settings.CACHES = {  # the settings fixture resets Django's cache handler on change
+        "default": {
+            "BACKEND": "prytulak.core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/1",  # nothing listens there
+        }
+    }
+    settings.RATELIMIT_FAIL_OPEN = True
+    response = client.post("/uk/need/", need_post())
+    assert response.status_code == 302
+    assert Household.objects.count() == 1
+
+
+def test_without_fail_open_the_form_waits_for_the_cache(client, db, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "prytulak.core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/1",
+        }
+    }
+    settings.RATELIMIT_FAIL_OPEN = False
+    response = client.post("/uk/need/", need_post())
+    assert response.status_code == 429
+    assert Household.objects.count() == 0

@@ -252,3 +252,22 @@ def test_each_rule_that_bit_has_its_own_sentence():
     with translation.override("uk"):
         assert all(reason_text(r) != reason_text("no_offer_fits") for r in rules)
         assert "тварин" in reason_text("pets")
+
+
+def test_a_run_left_running_by_a_dead_worker_is_finished_by_the_retry_once(
+    coordinator_a, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        run = runs.run_start(actor=actor_for(coordinator_a), scope="organization")
+    # The first attempt claimed the run, then its worker was killed before it stored anything.
+    MatchingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=25)
+    runs.run_execute(run.pk)  # a second copy that is not a retry leaves it alone
+    run.refresh_from_db()
+    assert run.status == RunStatus.RUNNING
+    runs.run_execute(run.pk, reclaim=True)  # the queue's retry takes it over
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    proposed = Placement.objects.filter(status=PlacementStatus.PROPOSED).count()
+    assert proposed == run.summary["matched"] > 0
+    runs.run_execute(run.pk, reclaim=True)  # a late duplicate retry finds it done
+    assert Placement.objects.filter(status=PlacementStatus.PROPOSED).count() == proposed

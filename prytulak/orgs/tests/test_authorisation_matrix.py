@@ -65,6 +65,8 @@ class Route:
 # Staff URL name → what it needs. `kind` names a set of records in World.records.
 ROUTES: dict[str, Route] = {
     "staff-home": Route("staff.home"),
+    "export-hsds": Route("export.directory"),
+    "export-hxl": Route("export.statistics"),
     "offer-list": Route("offer.list"),
     "offer-create": Route("offer.create"),
     "offer-detail": Route("offer.view", "offer"),
