@@ -83,8 +83,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
-    "django_tasks_rq",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -101,6 +99,10 @@ TASKS = {
         "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+if "rq" in TASKS["default"]["BACKEND"].lower():
+    # Only with the RQ backend: django-rq's content type otherwise breaks PostgreSQL test
+    # runs that flush the database (a duplicate `django_rq.dashboard` row).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 # django-rq's queues, used only by the RQ backend; a job killed with its worker is retried
 # once the worker's heartbeat has lapsed (prytulak.core.rq), never run twice at once.
 RQ_QUEUES = {

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from simple_history.models import HistoricalRecords
 
@@ -27,9 +28,12 @@ def private_beds_error(*, kind: str, beds: int) -> str | None:
     at most MAX_PRIVATE_BEDS; larger places are collective centres, offered by organisations."""
     if kind == HostKind.PERSON and beds > MAX_PRIVATE_BEDS:
         return str(
-            _(
+            ngettext(
+                "A private home can offer at most %(max)d bed. For more, choose "
+                "“Organisation” (a collective centre).",
                 "A private home can offer at most %(max)d beds. For more, choose "
-                "“Organisation” (a collective centre)."
+                "“Organisation” (a collective centre).",
+                MAX_PRIVATE_BEDS,
             )
             % {"max": MAX_PRIVATE_BEDS}
         )

@@ -107,8 +107,13 @@ def placement_propose(
         taken = beds_taken(offer=locked, start=start, end=offer.available_to)
         if taken + placement.beds > locked.beds:
             raise ServiceError(
-                _("These beds are no longer available: %(free)d of %(beds)d are free.")
-                % {"free": max(locked.beds - taken, 0), "beds": locked.beds},
+                # One English form; other languages word "of N" by N.
+                ngettext(
+                    "These beds are no longer available: %(free)s of %(n)s are free.",
+                    "These beds are no longer available: %(free)s of %(n)s are free.",
+                    locked.beds,
+                )
+                % {"free": max(locked.beds - taken, 0), "n": locked.beds},
                 code="capacity",
             )
         placement.save()

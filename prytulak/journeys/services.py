@@ -132,7 +132,11 @@ def trip_update(*, trip: Trip, actor: Actor, data: dict[str, Any]) -> Trip:
         errors = []
         if taken["seats"] > trip.seats:
             errors.append(
-                _("%(n)d seats are booked on this trip; it cannot have fewer.")
+                ngettext(
+                    "%(n)d seat is booked on this trip; it cannot have fewer.",
+                    "%(n)d seats are booked on this trip; it cannot have fewer.",
+                    taken["seats"],
+                )
                 % {"n": taken["seats"]}
             )
         if taken["child_seats"] > trip.child_seats or taken["wheelchair"] > trip.wheelchair_spaces:

@@ -226,7 +226,7 @@ class SharingForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    other = forms.IntegerField(min_value=1)
+    other = forms.IntegerField(label=_("Household to merge into this one"), min_value=1)
 
 
 class EraseForm(forms.Form):

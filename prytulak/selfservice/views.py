@@ -64,7 +64,8 @@ def _refuse(request: HttpRequest, why: str, link: AccessLink | None = None) -> H
     count of refusals."""
     if settings.RATELIMIT_ENABLE:
         _usage(request, "link.refused", settings.LINK_REFUSED_RATE, increment=True)
-    services.link_refused_log(why=why, link=link, path=request.path[:120])
+    # PostgreSQL text holds no NUL: a path like /l/%00/ is logged without it
+    services.link_refused_log(why=why, link=link, path=request.path[:120].replace("\x00", ""))
     return render(request, "selfservice/refused.html", {"limited": False}, status=404)
 
 

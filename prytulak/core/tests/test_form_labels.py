@@ -36,7 +36,15 @@ def test_every_visible_form_field_has_a_translated_label():
     unlabelled = [
         n
         for n in unlabelled
-        if n not in {"MapQueryForm.bbox", "MapQueryForm.zoom", "LoginForm.username"}
+        if n
+        not in {
+            "MapQueryForm.bbox",
+            "MapQueryForm.zoom",
+            "MapAreaForm.bbox",
+            "MapAreaForm.zoom",
+            "MapZoomForm.zoom",
+            "LoginForm.username",
+        }
     ]
     assert unlabelled == []
 

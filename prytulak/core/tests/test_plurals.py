@@ -24,7 +24,8 @@ COUNT_NOUNS = re.compile(
 )
 # Placeholders that hold a number by name, and words that may follow a number in any language.
 COUNT_NAMES = {"n", "count"}
-NOT_COUNTS = {"pk", "id", "day", "month", "year"}  # a number that names, not counts
+# a number that names, not counts ("Trip #%(trip)d", "Household #%(drop)d merged")
+NOT_COUNTS = {"pk", "id", "day", "month", "year", "trip", "drop", "keep"}
 AFTER_A_NUMBER = {"of", "km", "to", "and", "or", "mg", "kw"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "N_", "pgettext", "pgettext_lazy"}
