@@ -145,7 +145,7 @@ def test_a_household_without_email_gets_the_proposal_by_sms_once(
     )  # once
     assert len(twilio.messages) == 1 and mail.outbox == []
     text = twilio.messages[0]["Body"]
-    assert text.startswith("Приют") and "Kraków" in text and "/l/" in text
+    assert text.startswith("Притулак") and "Kraków" in text and "/l/" in text
     assert twilio.messages[0]["To"] == "+380671234567"
     assert NotificationLog.objects.get().channel == "sms"
 
@@ -215,8 +215,8 @@ def test_a_booked_seat_and_a_changed_pickup_reach_the_household_once_each(
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     texts = [text for _to, text in sms.outbox]
     assert len(texts) == 2
-    assert texts[0].startswith("Притулок: місця заброньовано. Посадка Lviv,")
-    assert texts[1].startswith("Притулок: нове місце посадки Lviv, bus station,")
+    assert texts[0].startswith("Притулак: місця заброньовано. Посадка Lviv,")
+    assert texts[1].startswith("Притулак: нове місце посадки Lviv, bus station,")
     # The household's page: the pickup, and the driver's first name from the day before.
     _l, token = link_create(purpose="household", household=household, language="en")
     body = Client().get(reverse("link-page", args=[token])).content.decode()

@@ -56,7 +56,7 @@ def test_host_and_household_accept_on_their_own_pages(
     # The household: no e-mail, so the proposal came by SMS (and the host's yes after it).
     texts = [m["Body"] for m in twilio.messages]
     assert all(m["To"] == "+380671234567" for m in twilio.messages)
-    assert texts[0].startswith("Притулок: житло в Kraków")
+    assert texts[0].startswith("Притулак: житло в Kraków")
     family_url = LINK.search(texts[0]).group(1)
     browser.get(family_url)
     page = browser.find_element("tag name", "body").text
