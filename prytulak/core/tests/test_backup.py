@@ -49,7 +49,7 @@ def _counts(cursor):
     return counts
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_restored_backup_has_the_same_rows_and_opens_its_contacts(
     org_a, tmp_path, fresh_database
 ):
@@ -77,7 +77,7 @@ def test_a_restored_backup_has_the_same_rows_and_opens_its_contacts(
     assert email_field.from_db_value(email, None, connection) == "olena@example.org"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path, fresh_database):
     dump = tmp_path / "prytulak.dump"
     call_command("backup", output=str(dump))
