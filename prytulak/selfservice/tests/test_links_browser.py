@@ -50,7 +50,7 @@ def test_host_and_household_accept_on_their_own_pages(
     page = browser.find_element("tag name", "body").text
     assert "2 people" in page and "Przemyśl" in page
     assert "Olena" not in page and "+380671234567" not in page
-    browser.find_element("id", "accept").click()
+    _submit(browser, "accept")
     assert "Thank you: you accepted." in browser.find_element("tag name", "body").text
 
     # The household: no e-mail, so the proposal came by SMS (and the host's yes after it).
@@ -61,7 +61,7 @@ def test_host_and_household_accept_on_their_own_pages(
     browser.get(family_url)
     page = browser.find_element("tag name", "body").text
     assert "Kraków" in page and "Jan Kowalski" not in page
-    browser.find_element("id", "accept").click()
+    _submit(browser, "accept")
     page = browser.find_element("tag name", "body").text
     assert "Дякуємо: ви погодилися." in page
     assert "Ваш господар" in page and "Jan Kowalski" in page and "+48 600 100 200" in page
@@ -77,3 +77,13 @@ def test_host_and_household_accept_on_their_own_pages(
     assert placement.status == PlacementStatus.CONFIRMED
     assert [e.by_party for e in placement.events.all()] == ["", "host", "household"]
     assert browser.execute_script("return document.scripts.length") == 0  # no JavaScript
+
+
+def _submit(driver, button_id: str) -> None:
+    """Click a form's button and wait for the next page (the old one goes stale first)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element("tag name", "body")
+    driver.find_element("id", button_id).click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
