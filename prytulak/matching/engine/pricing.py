@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .candidates import chord_to_km, km_to_chord, unit_vectors
+from .candidates import chord_to_km, feasible, km_to_chord, unit_vectors
 from .data import Households, Offers, Policy
 from .scoring import popcount, urgency
 
@@ -162,21 +162,12 @@ def _reduced(h, o, policy: Policy, price, hh, idx, dist) -> np.ndarray:
     oi = np.where(valid, idx, 0)
     hi = hh[:, None]
     size = h.size[hi]
-    ok = valid & (size <= o.beds[oi])
-    ok &= (h.pets[hi] == 0) | o.pets[oi]
-    ok &= ~h.children[hi] | o.children[oi]
-    ok &= ~h.step_free[hi] | o.step_free[oi]
+    ok = valid & feasible(h, o, hi, oi, policy)  # the same rules as the candidate edges
     start = h.start[hi].astype(np.int64)
     nights = np.maximum(h.nights[hi], 1).astype(np.int64)
     covered = np.minimum(start + nights, o.end[oi].astype(np.int64) + 1) - np.maximum(
         start, o.start[oi]
     )
-    ok &= covered >= np.ceil(policy.min_overlap * nights)
-    vulnerable = h.children[hi] | h.single_woman[hi]
-    guarded = o.verification[oi] >= policy.vulnerable_min_verification
-    if policy.no_single_male_host_for_vulnerable:
-        guarded &= ~o.single_male_host[oi]
-    ok &= ~vulnerable | guarded
     km = chord_to_km(np.minimum(np.where(valid, dist, 0.0), 2.0)).astype(np.float32)
     quality = (
         policy.w_distance * np.exp(-km / policy.distance_scale_km)
