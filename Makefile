@@ -9,7 +9,7 @@ LANGS := uk ru be pl de lt
 PROD_PYTHON ?= $(BIN)/python
 PROD_RUN_DIR ?= run/prod
 
-.PHONY: install browser demo test lint messages compilemessages bench-matching bench-map clean prod-local prod-stop prod-check load faults
+.PHONY: install browser nginx demo test lint messages compilemessages bench-matching bench-map clean prod-local prod-stop prod-check load faults
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Prytulak needs Python 3.11 or newer")'
@@ -31,7 +31,7 @@ demo: install
 	  DEBUG=true REQUIRE_2FA=$${REQUIRE_2FA:-false} $(MANAGE) runserver 127.0.0.1:8000
 
 ## make test: lint, type-check, migrations check, and the test suite (DATABASE_URL picks the database)
-test: install browser lint
+test: install browser nginx lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -42,6 +42,9 @@ bench-map: install
 ## make browser: Debian's Chromium and ChromeDriver for the browser tests (installed if missing)
 browser:
 	sh scripts/ensure-chromium
+
+nginx:
+	sh scripts/ensure-nginx
 
 lint: install
 	$(BIN)/ruff check .
@@ -63,7 +66,7 @@ clean:
 	rm -rf $(VENV) prytulak.sqlite3 static-collected .pytest_cache .mypy_cache .ruff_cache
 
 ## make prod-local: the production profile here: PostgreSQL, Redis, gunicorn, RQ workers, nginx on http://127.0.0.1:8080 (Ctrl-C or make prod-stop)
-prod-local: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+prod-local: nginx $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
 	$(PROD_PYTHON) scripts/prod_local.py
 
 ## make prod-stop: stop what make prod-local started
@@ -72,13 +75,13 @@ prod-stop:
 	  while test -f $(PROD_RUN_DIR)/supervisor.pid; do sleep 0.5; done; echo stopped
 
 ## make prod-check: start the profile on spare ports, request a page through nginx, check the client address reaches Django, stop
-prod-check: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+prod-check: nginx $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
 	$(PROD_PYTHON) scripts/prod_check.py
 
 ## make load: locust against a private production profile (LOAD_USERS, LOAD_SECONDS); prints req/s, p50/p95/p99, errors; checks every accepted intake is stored
-load: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+load: nginx $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
 	$(PROD_PYTHON) scripts/load.py
 
 ## make faults: kill a job worker mid-run, restart PostgreSQL and stop Redis under load, on private instances
-faults: $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
+faults: nginx $(if $(filter $(BIN)/python,$(PROD_PYTHON)),install)
 	$(PROD_PYTHON) scripts/faults.py $(FAULTS)

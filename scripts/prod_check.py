@@ -16,7 +16,9 @@ import http.client
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,11 +28,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RUN = Path(os.environ.get("PROD_RUN_DIR", str(ROOT / "run" / "prod-check"))).resolve()
+
+
+def free_port() -> str:
+    """A loopback port nothing listens on now: a fixed one may be held by another check or a
+    server left running on a shared machine (seen once in CI: PostgreSQL could not start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return str(s.getsockname()[1])
+
+
 PORTS = {
-    "PROD_LISTEN": os.environ.get("PROD_LISTEN", "127.0.0.1:18080"),
-    "PROD_APP_PORT": os.environ.get("PROD_APP_PORT", "18001"),
-    "PROD_PG_PORT": os.environ.get("PROD_PG_PORT", "55442"),
-    "PROD_REDIS_PORT": os.environ.get("PROD_REDIS_PORT", "56389"),
+    "PROD_LISTEN": os.environ.get("PROD_LISTEN") or f"127.0.0.1:{free_port()}",
+    "PROD_APP_PORT": os.environ.get("PROD_APP_PORT") or free_port(),
+    "PROD_PG_PORT": os.environ.get("PROD_PG_PORT") or free_port(),
+    "PROD_REDIS_PORT": os.environ.get("PROD_REDIS_PORT") or free_port(),
     "PROD_WEB_WORKERS": "2",
     "PROD_JOB_WORKERS": "1",
 }
@@ -127,7 +139,30 @@ def checks(environ: dict[str, str]) -> list[tuple[str, bool, str]]:
     return results
 
 
+def logs_tail() -> str:
+    """The last lines of each log the profile wrote, to say why it did not start."""
+    parts = []
+    for path in sorted(RUN.glob("*.log")) + sorted(RUN.glob("pg-socket/*.log")):
+        lines = path.read_text(errors="replace").splitlines()[-15:]
+        parts.append(f"--- {path.relative_to(RUN)}\n" + "\n".join(lines))
+    return "\n".join(parts)
+
+
 def main() -> int:
+    # A fresh directory each time: nothing left by an earlier check (a cluster, a pid file).
+    if (RUN / "pg" / "postmaster.pid").exists():
+        pg_ctl = [
+            shutil.which("pg_ctl") or "pg_ctl",
+            "-D",
+            str(RUN / "pg"),
+            "-m",
+            "immediate",
+            "stop",
+        ]
+        if os.geteuid() == 0:
+            pg_ctl = ["runuser", "-u", "postgres", "--", *pg_ctl]
+        subprocess.run(pg_ctl, check=False, capture_output=True)
+    shutil.rmtree(RUN, ignore_errors=True)
     environ = {**os.environ, **PORTS, "PROD_RUN_DIR": str(RUN)}
     environ.pop("PROD_DATABASE_URL", None)
     environ.pop("PROD_REDIS_URL", None)
@@ -144,6 +179,7 @@ def main() -> int:
         while not (RUN / "ready").exists():
             if supervisor.poll() is not None or time.monotonic() > deadline:
                 print("FAIL the profile did not start")
+                print(logs_tail())
                 return 1
             time.sleep(0.5)
         # What the app processes see (the same variables prod_local.py gives them).
