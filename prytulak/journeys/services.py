@@ -123,6 +123,7 @@ def trip_update(*, trip: Trip, actor: Actor, data: dict[str, Any]) -> Trip:
         trip = Trip.objects.select_for_update().get(pk=trip.pk)
         if trip.status != TripStatus.PLANNED:
             raise ServiceError(_("The trip is no longer planned."), code="status")
+        before = {name: getattr(trip, name) for name in PICKUP_FIELDS}
         for name, value in data.items():
             setattr(trip, name, value)
         _check_trip({f.name: getattr(trip, f.name) for f in Trip._meta.concrete_fields})
@@ -145,6 +146,8 @@ def trip_update(*, trip: Trip, actor: Actor, data: dict[str, Any]) -> Trip:
             raise ServiceError(errors, code="booked")
         trip.full_clean()
         trip.save(update_fields=list(data))
+        if any(name in PICKUP_FIELDS and before[name] != getattr(trip, name) for name in data):
+            _tell_pickup_changed(trip)
     return trip
 
 
@@ -217,14 +220,22 @@ def trip_reschedule(*, trip: Trip, actor: Actor, data: dict[str, Any]) -> Trip:
         trip.full_clean()
         trip.save(update_fields=changed or ["depart_earliest"])
         if changed:
-            from prytulak.notify.tasks import household_notice_on_commit
-
-            version = f"{trip.origin}|{trip.depart_earliest.isoformat()}"
-            for booking in trip.bookings.filter(status=BookingStatus.BOOKED):
-                household_notice_on_commit(
-                    booking.household_id, "pickup_changed", booking.pk, version
-                )
+            _tell_pickup_changed(trip)
     return trip
+
+
+# Where and when the households booked on a trip are picked up: a change is told to each.
+PICKUP_FIELDS = ("origin", "origin_latitude", "origin_longitude", "depart_earliest")
+
+
+def _tell_pickup_changed(trip: Trip) -> None:
+    """Each household booked on the trip is told the new pickup once, after the commit (the
+    same change told twice, by the edit page and by the API, is sent once)."""
+    from prytulak.notify.tasks import household_notice_on_commit
+
+    version = f"{trip.origin}|{trip.depart_earliest.isoformat()}"
+    for booking in trip.bookings.filter(status=BookingStatus.BOOKED):
+        household_notice_on_commit(booking.household_id, "pickup_changed", booking.pk, version)
 
 
 def _needs(household: Household) -> dict[str, int]:

@@ -228,3 +228,40 @@ def test_a_booked_seat_and_a_changed_pickup_reach_the_household_once_each(
     trip.save()
     body = Client().get(reverse("link-page", args=[token])).content.decode()
     assert "Pickup: Lviv, bus station" in body and "Petro" not in body
+
+
+@pytest.mark.django_db
+def test_a_pickup_changed_on_the_trip_edit_page_reaches_the_household_once(
+    settings,
+    org_a,
+    caseworker_a,
+    coordinator_b,
+    driver_b,
+    make_trip,
+    keep_test_connection_in_worker,
+    django_capture_on_commit_callbacks,
+):
+    """The staff edit page (and the API) change a trip through trip_update: a new pickup place
+    or time is told to each booked household, once; a change of seats is not a new pickup."""
+    from django.core.management import call_command
+
+    from prytulak.journeys import services as journeys
+
+    settings.SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    household = make_household(org_a, email="")
+    trip = make_trip(driver=driver_b)
+    booking = journeys.booking_request(
+        trip=trip, household=household, actor=actor_for(caseworker_a)
+    )
+    b = actor_for(coordinator_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        journeys.booking_confirm(booking=booking, actor=b)
+    for data in ({"origin": "Lviv, railway station"}, {"origin": "Lviv, railway station"},
+                 {"seats": trip.seats + 1}):  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=True):
+            journeys.trip_update(trip=trip, actor=b, data=data)
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    texts = [text for _to, text in sms.outbox]
+    assert len(texts) == 2, texts
+    assert texts[1].startswith("Притулак: нове місце посадки Lviv, railway station,")
