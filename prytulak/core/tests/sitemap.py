@@ -51,9 +51,11 @@ STAFF_NOT_PAGES = {
     "cases-csv": "a CSV file",
     "import-report": "a CSV file",
     "matching-run-csv": "a CSV file (streamed)",
-    # not audited by axe yet (named in the closing note): it needs ?with=<a second household
-    # the role may see>; its behaviour is tested in people/tests/test_duplicates_merge.py
-    "household-compare": "a page, but only with ?with=<another household>",
+    "export-hsds": "a JSON file (Open Referral HSDS)",
+    "export-hxl": "a CSV file (HXL-tagged counts)",
+    # a page only with ?with=<another household the role may see>: _staff() adds it that way
+    # (two of the organisation's own, with the merge buttons, and one shared by a partner)
+    "household-compare": "a page, but only with ?with=<another household> (added below)",
 }
 # Every other URL pattern, by name (or by path prefix when unnamed/included wholesale).
 NOT_PAGES = {
@@ -238,6 +240,13 @@ def _staff(world: World, lang: str) -> list[Page]:
         Page("household-detail", reverse("household-detail", args=[placement.household_id]),
              lang, Role.COORDINATOR, "with-placement")
     )  # fmt: skip
+    # Two households side by side (a possible duplicate): two of the organisation's own, which
+    # it may merge, and one a partner shares in full, which it may only read.
+    own = world.records["household"]["own"]
+    for relation, other in (("own", placement.household_id),
+                            ("partner-full", world.records["household"]["partner-full"].pk)):  # fmt: skip
+        url = reverse("household-compare", args=[own.pk]) + f"?with={other}"
+        pages.append(Page("household-compare", url, lang, Role.COORDINATOR, relation))
     return pages
 
 

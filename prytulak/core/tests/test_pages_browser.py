@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -40,6 +41,11 @@ def _walk(driver: Any, base_url: str, check: Callable[[sitemap.Page], list[str]]
             who = page.who
             b.log_in(driver, base_url, users[who], second_step=who != sitemap.SETUP)
         driver.get(base_url + page.url)
+        landed = urlsplit(driver.current_url)
+        if landed.path + (f"?{landed.query}" if landed.query else "") != page.url:
+            # A page that sends the browser elsewhere would have the other page audited.
+            problems.append(f"{page.label}: landed on {landed.path}?{landed.query}")
+            continue
         if page.name == "map":  # audit the map once its pins and lists are drawn
             WebDriverWait(driver, 30).until(
                 lambda d: d.execute_script(
