@@ -309,6 +309,9 @@ MAP_TILE_ATTRIBUTION = os.getenv(
 # The snapshot is reloaded when the offers' shared version moves (prytulak/maps/snapshot.py);
 # MAP_SNAPSHOT_SECONDS is only the longest it is kept all the same (writes outside the services).
 MAP_SNAPSHOT_SECONDS = envint("MAP_SNAPSHOT_SECONDS", "600")
+# Lists' totals (page N of M) kept this long in the cache (prytulak.core.counts); 0 counts each
+# time. The production profile sets 30: counting 100k rows is most of a list page's cost.
+LIST_COUNT_CACHE_SECONDS = envint("LIST_COUNT_CACHE_SECONDS", "0")
 MAP_VERSION_CHECK_SECONDS = float(os.getenv("MAP_VERSION_CHECK_SECONDS", "1"))
 # Build the new snapshot in a job worker after each change (the production profile), rather
 # than in each web process's background thread.
