@@ -103,6 +103,9 @@ if "rq" in TASKS["default"]["BACKEND"].lower():
     # Only with the RQ backend: django-rq's content type otherwise breaks PostgreSQL test
     # runs that flush the database (a duplicate `django_rq.dashboard` row).
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # While Redis is unreachable jobs wait in the database (prytulak.core.rq); the profile runs
+    # `manage.py db_worker --backend fallback` beside the RQ workers.
+    TASKS["fallback"] = {"BACKEND": "django_tasks_db.DatabaseBackend"}
 # django-rq's queues, used only by the RQ backend; a job killed with its worker is retried
 # once the worker's heartbeat has lapsed (prytulak.core.rq), never run twice at once.
 RQ_QUEUES = {

@@ -227,6 +227,8 @@ def main() -> int:
             "--worker-class", "gthread", "--threads", str(WEB_THREADS),
             # The app (and its gazetteer, prytulak/wsgi.py) loads once and the workers share it.
             "--preload",
+            # Longer than nginx's upstream keepalive_timeout (deploy/nginx.conf), see there.
+            "--keep-alive", "75",
             "--bind", f"127.0.0.1:{APP_PORT}", "--access-logfile", "-", "--timeout", "60",
             "--graceful-timeout", "20", "--control-socket", str(RUN / "gunicorn.ctl"),
         ]  # fmt: skip
@@ -241,6 +243,15 @@ def main() -> int:
                 "--name", f"prod-worker-{n}-{os.getpid()}",
             ]  # fmt: skip
             children.append(Child(f"worker-{n}", worker, environ, signal.SIGTERM))
+        # Jobs enqueued while Redis was unreachable wait in the database (prytulak.core.rq).
+        children.append(
+            Child(
+                "db-worker",
+                [*manage, "db_worker", "--backend", "fallback", "--interval", "2"],
+                environ,
+                signal.SIGTERM,
+            )
+        )
         static_root = str(ROOT / "static-collected")  # settings.STATIC_ROOT
         config = (ROOT / "deploy" / "nginx.conf").read_text()
         for key, value in {
