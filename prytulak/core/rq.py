@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django_tasks_rq import RQBackend
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from django_tasks_rq import RQBackend
 from rq import get_current_job
 from rq.worker import Worker as RQWorker
 
