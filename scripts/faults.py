@@ -385,8 +385,10 @@ def fault_redis(profile: Profile) -> bool:
     posted = time.monotonic()
     codes["intake post"] = intake_post(profile.url)
     took = time.monotonic() - posted
-    say(f"redis: down; answers {codes}, the intake GET+POST in {took:.1f} s (intake: 302 = "
-        "accepted, RATELIMIT_FAIL_OPEN=true)")
+    say(
+        f"redis: down; answers {codes}, the intake GET+POST in {took:.1f} s (intake: 302 = "
+        "accepted, RATELIMIT_FAIL_OPEN=true)"
+    )
     waiting = _psql(
         profile,
         "SELECT status || ' ' || count(*) FROM django_tasks_database_dbtaskresult "
