@@ -103,6 +103,9 @@ if "rq" in TASKS["default"]["BACKEND"].lower():
     # Only with the RQ backend: django-rq's content type otherwise breaks PostgreSQL test
     # runs that flush the database (a duplicate `django_rq.dashboard` row).
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # While Redis is unreachable jobs wait in the database (prytulak.core.rq); the profile runs
+    # `manage.py db_worker --backend fallback` beside the RQ workers.
+    TASKS["fallback"] = {"BACKEND": "django_tasks_db.DatabaseBackend"}
 # django-rq's queues, used only by the RQ backend; a job killed with its worker is retried
 # once the worker's heartbeat has lapsed (prytulak.core.rq), never run twice at once.
 RQ_QUEUES = {
@@ -309,6 +312,9 @@ MAP_TILE_ATTRIBUTION = os.getenv(
 # The snapshot is reloaded when the offers' shared version moves (prytulak/maps/snapshot.py);
 # MAP_SNAPSHOT_SECONDS is only the longest it is kept all the same (writes outside the services).
 MAP_SNAPSHOT_SECONDS = envint("MAP_SNAPSHOT_SECONDS", "600")
+# Lists' totals (page N of M) kept this long in the cache (prytulak.core.counts); 0 counts each
+# time. The production profile sets 30: counting 100k rows is most of a list page's cost.
+LIST_COUNT_CACHE_SECONDS = envint("LIST_COUNT_CACHE_SECONDS", "0")
 MAP_VERSION_CHECK_SECONDS = float(os.getenv("MAP_VERSION_CHECK_SECONDS", "1"))
 # Build the new snapshot in a job worker after each change (the production profile), rather
 # than in each web process's background thread.

@@ -2,12 +2,17 @@
 
 Runs on a private profile (its own PostgreSQL cluster, Redis, gunicorn, one RQ worker and
 nginx under run/faults), never on the machine's shared PostgreSQL or Redis. Scenarios
-(arguments; all three by default):
+(arguments; all four by default):
 
   worker    start a matching run, SIGKILL the job worker while the run is RUNNING; the
             supervisor restarts the worker, RQ retries the abandoned job, the retry takes the
             run over and finishes it. Checks: the run ends DONE, its proposals are stored once
             (proposals == the summary's matched count), and until then it showed RUNNING.
+  import    check a sheet of IMPORT_ROWS households, start its import, SIGKILL the job worker
+            while the import's transaction is open; RQ retries the abandoned job, the retry
+            imports the file. Checks: the job ends DONE, each row is stored once (households
+            with the sheet's names == imported rows == rows of the sheet, none twice), and
+            until then the job said "importing" with none of its rows visible.
   postgres  restart PostgreSQL (pg_ctl restart -m fast) while requests keep coming; the web
             processes are not restarted. Reports errors during and after the outage.
   redis     with the worker held, enqueue a job, stop Redis; pages and the public form still
@@ -35,9 +40,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contextlib
 
-from prodprofile import ROOT, Profile  # noqa: E402
+from prodprofile import ROOT, Profile, free_port, fresh_run_dir  # noqa: E402
 
 SEED = os.environ.get("FAULTS_SEED_SIZE", "3000")
+IMPORT_ROWS = int(os.environ.get("FAULTS_IMPORT_ROWS", "1500"))
 T0 = time.monotonic()
 
 
@@ -162,6 +168,122 @@ def fault_worker(profile: Profile) -> bool:
     return ok
 
 
+IMPORT_SETUP = """
+import csv, datetime, io, time
+from django.contrib.auth.models import User
+from prytulak.orgs.scopes import actor_for
+from prytulak.sheets import services
+from prytulak.sheets.models import ImportJob
+actor = actor_for(User.objects.get(username="byhelp-coordinator"))
+out = io.StringIO()
+w = csv.writer(out, delimiter=";")
+w.writerow(["Name", "Phone", "Email", "People", "Where they are now", "Arrival date", "Languages"])
+day = datetime.date.today().isoformat()
+for i in range(ROWS):
+    w.writerow([f"Fault Import TAG {i}", f"+48 600 {i // 1000:03d} {i % 1000:03d}",
+                f"fault-import-TAG-{i}@example.org", "2 adults, 1 child", "Przemyśl", day, "uk"])
+job = services.import_upload(actor=actor, kind="households", name="fault.csv",
+                             data=out.getvalue().encode())
+services.import_map(actor=actor, job=job, mapping=job.mapping)
+t0 = time.monotonic()
+while ImportJob.objects.get(pk=job.pk).status == "checking" and time.monotonic() - t0 < 600:
+    time.sleep(0.5)
+job.refresh_from_db()
+print(job.pk, job.status, job.counts.get("ok", 0), round(time.monotonic() - t0, 1))
+"""
+
+IMPORT_STATE = """
+from prytulak.people.models import Household
+from prytulak.sheets.models import ImportJob, ImportedRow
+job = ImportJob.objects.get(pk=JOB)
+names = Household.objects.filter(lead_name__startswith="Fault Import TAG ")
+print(job.status, job.counts.get("imported", 0), names.count(),
+      names.values("lead_name").distinct().count(),
+      ImportedRow.objects.filter(job_id=JOB).count())
+"""
+
+
+def fault_import(profile: Profile) -> bool:
+    tag = time.strftime("%H%M%S")
+    say(f"import: uploading a sheet of {IMPORT_ROWS} households and checking it")
+    setup = IMPORT_SETUP.replace("ROWS", str(IMPORT_ROWS)).replace("TAG", tag)
+    job, status, ok_rows, check_seconds = shell(profile, setup).split()
+    if status != "checked" or int(ok_rows) != IMPORT_ROWS:
+        say(f"import: the check ended '{status}' with {ok_rows} rows ok; cannot import")
+        return False
+    say(f"import: job {job} checked in {check_seconds} s, {ok_rows} rows ok; starting the import")
+    state = IMPORT_STATE.replace("JOB", job).replace("TAG", tag)
+    shell(
+        profile,
+        "from django.contrib.auth.models import User; from prytulak.orgs.scopes import "
+        "actor_for; from prytulak.sheets import services; from prytulak.sheets.models import "
+        f"ImportJob; a = actor_for(User.objects.get(username='byhelp-coordinator')); "
+        f"services.import_start(actor=a, job=ImportJob.objects.get(pk={job}))",
+    )
+    # The import's transaction is open once the worker's work horse holds a connection that
+    # has inserted rows: wait for that in pg_stat_activity, then a little more.
+    started = time.monotonic()
+    busy = ""
+    while time.monotonic() - started < 300:
+        busy = _psql(
+            profile,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_xid IS NOT NULL AND xact_start < now() - interval '1 second'",
+        )
+        if busy not in ("", "0"):
+            break
+        time.sleep(0.3)
+    time.sleep(min(float(check_seconds) / 3, 10))
+    before = shell(profile, state)
+    pid = profile.pid("worker-0")
+    if busy in ("", "0") or pid is None or not before.startswith("importing"):
+        say(f"import: never caught mid-import (state: {before}); cannot kill it mid-run")
+        return False
+    victims = [pid, *children_of(pid)]
+    for victim in victims:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)
+    killed = time.monotonic()
+    say(
+        f"import: {time.monotonic() - started:.1f} s into the import (status, imported, "
+        f"households with the sheet's names, distinct, imported-row marks: {before}); "
+        f"SIGKILL to worker pids {victims}"
+    )
+    shown: dict[str, int] = {}
+    final = before
+    while time.monotonic() - killed < 480:
+        final = shell(profile, state)
+        status, _imported, stored, *_ = final.split()
+        # What anyone looking saw meanwhile: the status, and how many rows were visible.
+        shown[status] = max(shown.get(status, 0), int(stored))
+        if status in ("done", "failed"):
+            break
+        time.sleep(2)
+    took = time.monotonic() - killed
+    status, imported, stored, distinct, marks = final.split()
+    ok = (
+        status == "done"
+        and int(imported) == IMPORT_ROWS
+        and int(stored) == int(distinct) == int(marks) == IMPORT_ROWS
+        and shown.get("importing", 0) == 0
+        and set(shown) <= {"importing", "done"}
+    )
+    say(
+        f"import: job ended '{status}' {took:.0f} s after the kill; shown meanwhile "
+        f"{ {k: f'{v} rows visible' for k, v in shown.items()} }; imported {imported}, "
+        f"households stored {stored} ({distinct} distinct names), marks {marks} of "
+        f"{IMPORT_ROWS} rows -> {'ok' if ok else 'FAIL'}"
+    )
+    return ok
+
+
+def _psql(profile: Profile, sql: str) -> str:
+    url = profile.database_url or f"postgres://postgres@127.0.0.1:{profile.pg_port}/prytulak"
+    return subprocess.run(
+        ["psql", url, "-tAc", sql], capture_output=True, text=True, check=False
+    ).stdout.strip()
+
+
 def fault_postgres(profile: Profile) -> bool:
     with Traffic(profile.url) as traffic:
         time.sleep(5)
@@ -190,8 +312,15 @@ def fault_postgres(profile: Profile) -> bool:
 
 
 def intake_post(base: str) -> int:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
     jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    # The redirect handler is replaced, not added: an added one left urllib's own in place,
+    # which followed the 302 to the thanks page, so an accepted post read as "200, the form
+    # came back with no error" (the old "Open:" in docs/benchmarks.md).
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
     page = opener.open(base + "/en/need/", timeout=10).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     data = urllib.parse.urlencode(
@@ -210,14 +339,19 @@ def intake_post(base: str) -> int:
             "arrival_date": datetime.date.today().isoformat(),
             "consent": "on",
             "website": "",
-        }  # fmt: skip
+            # Every field the form has (an earlier version left these out, and the form
+            # came back as typed: that was the "200 with no error shown").
+            "preferred_countries": "PL",
+            "preferred_cities": "",
+            "pets": "0",
+            "pet_notes": "",
+            "needs": "",
+            "notes": "",
+            "phone": "",
+        },
+        doseq=True,
     ).encode()
 
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: object, **kwargs: object) -> None:
-            return None
-
-    opener.add_handler(NoRedirect())
     try:
         response = opener.open(base + "/en/need/", data, timeout=30)
     except urllib.error.HTTPError as e:
@@ -250,9 +384,25 @@ def fault_redis(profile: Profile) -> bool:
                 codes[name] = r.status
         except urllib.error.HTTPError as e:
             codes[name] = e.code
+    posted = time.monotonic()
     codes["intake post"] = intake_post(profile.url)
-    say(f"redis: down; answers {codes} (intake: 302 = accepted, RATELIMIT_FAIL_OPEN=true)")
-    pages_ok = codes["home"] in (200, 302) and codes["map"] == 200 and codes["intake post"] == 302
+    took = time.monotonic() - posted
+    say(
+        f"redis: down; answers {codes}, the intake GET+POST in {took:.1f} s (intake: 302 = "
+        "accepted, RATELIMIT_FAIL_OPEN=true)"
+    )
+    waiting = _psql(
+        profile,
+        "SELECT status || ' ' || count(*) FROM django_tasks_database_dbtaskresult "
+        "WHERE backend_name = 'fallback' GROUP BY status",
+    )
+    say(f"redis: jobs queued in the database meanwhile (the intake's notice): {waiting or 'none'}")
+    pages_ok = (
+        codes["home"] in (200, 302)
+        and codes["map"] == 200
+        and codes["intake post"] == 302
+        and took < 10
+    )
     profile.hold("redis", False)
     profile.hold("worker-0", False)
     say("redis: started again; worker released")
@@ -272,13 +422,14 @@ def fault_redis(profile: Profile) -> bool:
 
 
 def main() -> int:
-    wanted = sys.argv[1:] or ["worker", "postgres", "redis"]
+    wanted = sys.argv[1:] or ["worker", "import", "postgres", "redis"]
+    # Free ports and a fresh directory each time: nothing collides with another run.
     profile = Profile(
-        run=ROOT / "run" / "faults",
-        listen="127.0.0.1:18280",
-        app_port=18201,
-        pg_port=55462,
-        redis_port=56409,
+        run=fresh_run_dir(ROOT / "run" / f"faults-{time.strftime('%Y%m%d%H%M%S')}"),
+        listen=f"127.0.0.1:{free_port()}",
+        app_port=free_port(),
+        pg_port=free_port(),
+        redis_port=free_port(),
         web_workers=2,
         job_workers=1,
         extra={"REQUIRE_2FA": "false"},
@@ -300,6 +451,7 @@ def main() -> int:
         for name in wanted:
             results[name] = {
                 "worker": fault_worker,
+                "import": fault_import,
                 "postgres": fault_postgres,
                 "redis": fault_redis,
             }[name](profile)

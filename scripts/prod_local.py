@@ -8,6 +8,8 @@ systemd's Restart=always would (the fault scripts rely on it). Settings (environ
   PROD_LISTEN       127.0.0.1:8080     where nginx listens (loopback only)
   PROD_APP_PORT     8001               gunicorn, on 127.0.0.1 (nginx connects from there)
   PROD_WEB_WORKERS  3                  gunicorn worker processes
+  PROD_WEB_THREADS  4                  threads in each (gthread): one waits on PostgreSQL
+                                       while another runs, with few processes on 2 cores
   PROD_JOB_WORKERS  2                  `manage.py rqworker` processes
   PROD_DATABASE_URL (unset)            an existing PostgreSQL database; unset: a private cluster
   PROD_PG_PORT      55432              ... of the private cluster (initdb on first start)
@@ -40,6 +42,7 @@ RUN = Path(env("PROD_RUN_DIR", str(ROOT / "run" / "prod"))).resolve()
 LISTEN = env("PROD_LISTEN", "127.0.0.1:8080")
 APP_PORT = int(env("PROD_APP_PORT", "8001"))
 WEB_WORKERS = int(env("PROD_WEB_WORKERS", "3"))
+WEB_THREADS = int(env("PROD_WEB_THREADS", "4"))
 JOB_WORKERS = int(env("PROD_JOB_WORKERS", "2"))
 PG_PORT = int(env("PROD_PG_PORT", "55432"))
 REDIS_PORT = int(env("PROD_REDIS_PORT", "56379"))
@@ -128,6 +131,8 @@ def app_environment(database_url: str, redis_url: str) -> dict[str, str]:
         "RQ_REDIS_URL": f"{base}/0",
         "TASKS_BACKEND": "prytulak.core.rq.RetryingRQBackend",
         "MAP_SNAPSHOT_BUILD_IN_WORKER": "true",
+        # Lists' totals from the cache for 30 s (prytulak.core.counts); rows are always fresh.
+        "LIST_COUNT_CACHE_SECONDS": "30",
         "TRUSTED_PROXIES": "127.0.0.1",
         "PROXY_COUNT": "1",
         "BEHIND_PROXY": "true",
@@ -219,6 +224,11 @@ def main() -> int:
         )
         gunicorn = [
             PYTHON, "-m", "gunicorn", "prytulak.wsgi", "--workers", str(WEB_WORKERS),
+            "--worker-class", "gthread", "--threads", str(WEB_THREADS),
+            # The app (and its gazetteer, prytulak/wsgi.py) loads once and the workers share it.
+            "--preload",
+            # Longer than nginx's upstream keepalive_timeout (deploy/nginx.conf), see there.
+            "--keep-alive", "75",
             "--bind", f"127.0.0.1:{APP_PORT}", "--access-logfile", "-", "--timeout", "60",
             "--graceful-timeout", "20", "--control-socket", str(RUN / "gunicorn.ctl"),
         ]  # fmt: skip
@@ -233,6 +243,15 @@ def main() -> int:
                 "--name", f"prod-worker-{n}-{os.getpid()}",
             ]  # fmt: skip
             children.append(Child(f"worker-{n}", worker, environ, signal.SIGTERM))
+        # Jobs enqueued while Redis was unreachable wait in the database (prytulak.core.rq).
+        children.append(
+            Child(
+                "db-worker",
+                [*manage, "db_worker", "--backend", "fallback", "--interval", "2"],
+                environ,
+                signal.SIGTERM,
+            )
+        )
         static_root = str(ROOT / "static-collected")  # settings.STATIC_ROOT
         config = (ROOT / "deploy" / "nginx.conf").read_text()
         for key, value in {

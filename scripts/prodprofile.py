@@ -4,7 +4,9 @@ ports and run directory, for the load and fault scripts. Standard library only."
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +15,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, so two runs on one machine never collide."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fresh_run_dir(run: Path) -> Path:
+    """An empty run directory: stop a private cluster an earlier run left there, remove it."""
+    if (run / "pg" / "postmaster.pid").exists():
+        pg_ctl = [shutil.which("pg_ctl") or "pg_ctl", "-D", str(run / "pg"), "-m", "immediate"]
+        if os.geteuid() == 0:
+            pg_ctl = ["runuser", "-u", "postgres", "--", *pg_ctl]
+        subprocess.run([*pg_ctl, "stop"], check=False, capture_output=True)
+    shutil.rmtree(run, ignore_errors=True)
+    run.mkdir(parents=True)
+    return run
 
 
 @dataclass
@@ -25,6 +46,8 @@ class Profile:
     web_workers: int = 3
     job_workers: int = 2
     extra: dict[str, str] | None = None
+    # An existing PostgreSQL database (migrated, never seeded); None: a private cluster.
+    database_url: str | None = None
     proc: subprocess.Popen | None = None
 
     @property
@@ -41,7 +64,8 @@ class Profile:
             "PROD_REDIS_PORT": str(self.redis_port),
             "PROD_WEB_WORKERS": str(self.web_workers),
             "PROD_JOB_WORKERS": str(self.job_workers),
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.pg_port}/prytulak",
+            "DATABASE_URL": self.database_url
+            or f"postgres://postgres@127.0.0.1:{self.pg_port}/prytulak",
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/1",
             "RQ_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "TASKS_BACKEND": "prytulak.core.rq.RetryingRQBackend",
@@ -51,6 +75,8 @@ class Profile:
         environ = {**os.environ, **values}
         environ.pop("PROD_DATABASE_URL", None)
         environ.pop("PROD_REDIS_URL", None)
+        if self.database_url:
+            environ["PROD_DATABASE_URL"] = self.database_url
         return environ
 
     def start(self, timeout: float = 600) -> None:

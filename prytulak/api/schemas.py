@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, Strict
 from pydantic_core import PydanticCustomError
 
 from prytulak.core.choices import SPOKEN_LANGUAGES
+from prytulak.core.counts import cached_count
 from prytulak.places.countries import COUNTRY_CODES
 
 from .errors import ERROR_CODES, ErrorOut, form_error
@@ -30,6 +31,10 @@ class Page(LimitOffsetPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=100, **kwargs)
+
+    def _items_count(self, queryset: Any) -> int:
+        # The total like the web lists' (prytulak.core.counts): cached briefly when set up so.
+        return cached_count(queryset)
 
 
 def responses(ok: Any, status: int = 200) -> dict:

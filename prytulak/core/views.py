@@ -2,7 +2,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +17,7 @@ from prytulak.people.selectors import household_list
 from prytulak.places.countries import country_name
 from prytulak.places.geocoder import gazetteer
 
+from .counts import CachedCountPaginator
 from .decorators import staff_view
 from .errors import ServiceError
 
@@ -83,7 +83,7 @@ def render_list(
     request: HttpRequest, template: str, context: dict, per_page: int = 25
 ) -> HttpResponse:
     """A filtered, paginated list page; htmx requests get only the results block."""
-    paginator = Paginator(context.pop("object_list"), per_page)
+    paginator = CachedCountPaginator(context.pop("object_list"), per_page)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

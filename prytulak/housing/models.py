@@ -204,7 +204,11 @@ class HostOffer(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "country"])]
+        indexes = [
+            models.Index(fields=["status", "country"]),
+            # The lists' order: their first page is read from this index, not sorted.
+            models.Index(fields=["-created_at", "-id"], name="housing_offer_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(beds__gte=1) & Q(beds__lte=MAX_BEDS), name="offer_beds_in_range"

@@ -114,7 +114,11 @@ class Household(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organization", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            # The lists' order: their first page is read from this index, not sorted.
+            models.Index(fields=["-created_at", "-id"], name="people_household_newest"),
+        ]
         verbose_name = _("household")
         verbose_name_plural = _("households")
 

@@ -1,6 +1,7 @@
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
 
 from prytulak.audit.log import log_access
@@ -58,14 +59,15 @@ def household_list(
     scope = household_scope_q(actor)
     if scope is None:
         return Household.objects.none()
+    # The counts are per-row subqueries, not a JOIN with GROUP BY: a page of 25 then costs 25
+    # small index look-ups, where the GROUP BY aggregated every visible household first
+    # (1.1 s at 100k households on PostgreSQL), and the paginator's COUNT needs no join.
     qs = (
         Household.objects.filter(scope)
         .select_related("organization")
         .annotate(
-            member_count=Count("members", distinct=True),
-            child_count=Count(
-                "members", filter=Q(members__age_band__in=CHILD_BANDS), distinct=True
-            ),
+            member_count=_members_count(Q()),
+            child_count=_members_count(Q(age_band__in=CHILD_BANDS)),
         )
         .order_by("-created_at", "-pk")
     )
@@ -96,6 +98,17 @@ def household_list(
     if with_pets is not None:
         qs = qs.filter(pets__gt=0) if with_pets else qs.filter(pets=0)
     return qs
+
+
+def _members_count(condition: Q) -> Coalesce:
+    members = (
+        Person.objects.filter(condition, household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), 0)
 
 
 def _names_q(q: str) -> Q:

@@ -65,3 +65,31 @@ def test_a_job_knows_when_it_is_a_retry(monkeypatch):
     assert prytulak_rq.is_retry() is True
     monkeypatch.setattr(prytulak_rq, "get_current_job", lambda: None)
     assert prytulak_rq.is_retry() is False  # the database backend: no RQ job
+
+
+@pytest.mark.django_db
+def test_with_redis_down_a_job_waits_in_the_database_instead_of_failing(monkeypatch, settings):
+    """The public form's POST stored the household and then answered 500: its notice could
+    not be queued on a stopped Redis. Now the job goes to the database queue."""
+    import django_rq.settings
+    from django_tasks_db.models import DBTaskResult
+
+    from prytulak.core.tasks import journeys_task
+
+    with socket.socket() as s:  # a port nothing listens on: Redis is down
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    settings.TASKS = {
+        "default": {"BACKEND": "prytulak.core.rq.RetryingRQBackend"},
+        prytulak_rq.FALLBACK: {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    monkeypatch.setitem(
+        django_rq.settings.QUEUES, "default", {"URL": f"redis://127.0.0.1:{closed}/0"}
+    )
+    backend = prytulak_rq.RetryingRQBackend("default", {"QUEUES": ["default"]})
+    started = time.monotonic()
+    result = backend.enqueue(journeys_task, (), {})
+    assert time.monotonic() - started < 5  # refused at once, no long retries
+    stored = DBTaskResult.objects.get(id=result.id)
+    assert stored.backend_name == prytulak_rq.FALLBACK
+    assert stored.status == "READY"
