@@ -33,7 +33,7 @@ from prytulak.core.errors import ServiceError
 from prytulak.core.i18n import brand
 from prytulak.housing import services as housing_services
 from prytulak.housing.forms import HostForm
-from prytulak.housing.models import HostHousehold, HostKind
+from prytulak.housing.models import MAX_BEDS, HostHousehold, HostKind
 from prytulak.intake.forms import PublicOfferForm
 from prytulak.people import services as people_services
 from prytulak.people.forms import HouseholdForm, MemberCountsForm
@@ -57,6 +57,13 @@ class Step:
 def _count(text: str) -> int:
     value = int(text.strip())
     if not 0 <= value <= people_services.MAX_MEMBERS:
+        raise ValueError
+    return value
+
+
+def _beds(text: str) -> int:
+    value = int(text.strip())
+    if not 1 <= value <= MAX_BEDS:
         raise ValueError
     return value
 
@@ -203,7 +210,7 @@ HOST = [
         lambda i, d: [],
         _text,
     ),
-    Step("beds", lambda: _("How many people can sleep there?"), _numbers(1, 6), _count),
+    Step("beds", lambda: _("How many people can sleep there?"), _numbers(1, 6), _beds),
     Step(
         "from",
         lambda: _("From when? Press a button or write a date, e.g. 24.03.2026."),

@@ -178,3 +178,207 @@ def test_a_guided_need_conversation_in_ukrainian_registers_a_household_staff_see
     client.force_login(coordinator_a)
     page = client.get(reverse("household-list")).content.decode()
     assert reverse("household-detail", args=[household.pk]) in page
+
+
+def _link(host=None, household=None, chat=HOST_CHAT, language="uk"):
+    return TelegramLink.objects.create(
+        chat_id=chat, host=host, household=household, language=language
+    )
+
+
+@pytest.mark.django_db
+def test_a_host_declines_with_a_reason_button_in_their_language(
+    client, bot_api, org_a, coordinator_a, household_a
+):
+    offer = make_offer(org_a, beds=4)
+    _link(host=offer.host, language="pl")
+    placement = placements.placement_propose(
+        household=household_a, offer=offer, actor=actor_for(coordinator_a)
+    )
+    # The chat has no language of its own: the linked record's (Polish) is used.
+    post(client, press(HOST_CHAT, f"pd:{placement.pk}", language=None))
+    _chat, text, reasons = messages(bot_api, HOST_CHAT)[-1]
+    assert text == "Dlaczego odmawiasz? To pomoże lepiej dopasować następną propozycję."
+    assert reasons[0] == ("Terminy nie pasują", f"pr:{placement.pk}:dates")
+    assert len(reasons) == 4
+    post(client, press(HOST_CHAT, f"pr:{placement.pk}:made-up", language=None))
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.PROPOSED  # an unknown reason does nothing
+    post(client, press(HOST_CHAT, f"pr:{placement.pk}:dates", language=None))
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.DECLINED
+    assert placement.reason == "Terminy nie pasują"
+    event = placement.events.order_by("pk").last()
+    assert (event.by_party, event.channel, event.by_id) == ("host", "telegram", None)
+    # Pressing again: the service's own refusal, in the chat's language.
+    post(client, press(HOST_CHAT, f"pa:{placement.pk}", language=None))
+    assert "nie jest teraz możliwy" in messages(bot_api, HOST_CHAT)[-1][1]
+
+
+@pytest.mark.django_db
+def test_a_host_answers_a_check_in_and_re_confirms_an_offer_with_buttons(
+    client, bot_api, org_a, coordinator_a, household_a
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from prytulak.housing.models import CheckIn, OfferStatus
+    from prytulak.housing.services import offers_expire_and_remind
+    from prytulak.notify import services
+
+    offer = make_offer(org_a, beds=4)
+    _link(host=offer.host)
+    placement = placements.placement_propose(
+        household=household_a, offer=offer, actor=actor_for(coordinator_a)
+    )
+    placement.status = PlacementStatus.ARRIVED
+    placement.arrived_at = timezone.now() - datetime.timedelta(days=7)
+    placement.save()
+    checkin = CheckIn.objects.create(placement=placement, due_on=timezone.localdate())
+    services.checkins_due()
+    _chat, text, outcomes = messages(bot_api, HOST_CHAT)[-1]
+    assert text.startswith("Як справи з вашими гостями?")
+    assert [data for _label, data in outcomes] == [
+        f"ck:{checkin.pk}:well",
+        f"ck:{checkin.pk}:concern",
+        f"ck:{checkin.pk}:problem",
+    ]
+    post(client, press(HOST_CHAT, f"ck:{checkin.pk}:unreachable"))  # not for a party
+    checkin.refresh_from_db()
+    assert checkin.done_at is None
+    post(client, press(HOST_CHAT, f"ck:{checkin.pk}:concern"))
+    checkin.refresh_from_db()
+    assert (checkin.outcome, checkin.done_by_party, checkin.channel) == (
+        "concern",
+        "host",
+        "telegram",
+    )
+    assert messages(bot_api, HOST_CHAT)[-1][1] == "Дякуємо за відповідь."
+
+    # The offer's confirmation runs out: the reminder comes with a button.
+    today = timezone.localdate()
+    offer.confirmed_until = today + datetime.timedelta(days=2)
+    offer.save(update_fields=["confirmed_until"])
+    offers_expire_and_remind(today=today)
+    _chat, text, buttons = messages(bot_api, HOST_CHAT)[-1]
+    assert text.startswith("Ваша пропозиція житла в Kraków ще актуальна?")
+    assert buttons == [("Так, ще актуальна", f"or:{offer.pk}")]
+    other = make_offer(org_a, beds=2, host_name="Other Host")
+    post(client, press(HOST_CHAT, f"or:{other.pk}"))  # another host's offer
+    assert messages(bot_api, HOST_CHAT)[-1][1] == "Ця кнопка не для цього чату."
+    post(client, press(HOST_CHAT, f"or:{offer.pk}"))
+    offer.refresh_from_db()
+    assert (
+        offer.status == OfferStatus.ACTIVE
+        and offer.confirmed_until > today + datetime.timedelta(days=2)
+    )
+    assert messages(bot_api, HOST_CHAT)[-1][1] == "Дякуємо: ваша пропозиція залишається відкритою."
+
+
+@pytest.mark.django_db
+def test_a_guided_offer_conversation_registers_a_host_waiting_for_verification(
+    client, bot_api, settings
+):
+    from prytulak.housing.models import HostOffer, OfferStatus
+
+    chat = 3131
+
+    def say(data=None, text=None, language="pl"):
+        post(client, press(chat, data, language) if data else update(chat, text, language))
+        return messages(bot_api, chat)[-1]
+
+    say(text="/offer")
+    assert say("q:kind:person")[1] == "Kto mieszka w tym domu?"
+    say("q:household_type:couple")
+    say(text="Kraków")
+    say(text="25")  # a private person offers at most 20 beds: the service says so at the end
+    say("q:from:d0")
+    say("q:pets_allowed:yes")
+    say("q:children_allowed:no")
+    say(text="Ewa Nowak")
+    asked = say(text="+48 601 234 567")
+    asked = say("q:consent:yes")
+    assert not HostOffer.objects.exists()
+    assert asked[1].endswith("Ile osób może tam spać?") and ("4", "q:beds:4") in asked[2]
+    done = say("q:beds:4")
+    assert done[1].startswith("Dziękujemy: Twoja oferta jest zarejestrowana.")
+    offer = HostOffer.objects.get()
+    assert (offer.city, offer.beds, offer.pets_allowed, offer.children_allowed) == (
+        "Kraków",
+        4,
+        True,
+        False,
+    )
+    assert offer.status == OfferStatus.AWAITING  # no e-mail: staff verify it by phone
+    assert offer.host.preferred_language == "pl" and offer.host.household_type == "couple"
+    assert TelegramLink.objects.get(chat_id=chat).host == offer.host
+
+
+@pytest.mark.django_db
+def test_each_chat_may_register_as_often_as_the_intake_rate_allows(client, bot_api, settings):
+    settings.INTAKE_RATE = "1/h"
+    chat = 6060
+
+    def register(place_chat):
+        for item in (
+            update(place_chat, "/need"),
+            press(place_chat, "q:women:1"),
+            press(place_chat, "q:men:0"),
+            press(place_chat, "q:children:0"),
+            press(place_chat, "q:pets:0"),
+            update(place_chat, "Перемишль"),
+            press(place_chat, "q:date:d0"),
+            update(place_chat, "Ірина"),
+            update(place_chat, "+380 67 000 11 22"),
+            press(place_chat, "q:consent:yes"),
+        ):
+            post(client, item)
+
+    register(chat)
+    assert Household.objects.count() == 1
+    post(client, update(chat, "/need"))
+    assert messages(bot_api, chat)[-1][1].startswith("З цього чату вже надіслано кілька реєстрацій")
+    assert Household.objects.count() == 1
+    register(chat + 1)  # another chat is counted on its own
+    assert Household.objects.count() == 2
+    # /cancel forgets the answers
+    post(client, update(chat + 2, "/need"))
+    post(client, update(chat + 2, "/cancel"))
+    post(client, update(chat + 2, "3"))
+    assert messages(bot_api, chat + 2)[-1][1] != "Скільки чоловіків (18 років і старших)?"
+
+
+@pytest.mark.django_db
+def test_status_shows_the_family_its_journey_and_the_driver_the_day_before(
+    client, bot_api, settings, org_a, caseworker_a, coordinator_b, driver_b, make_trip
+):
+    import datetime
+
+    from prytulak.conftest import make_household
+    from prytulak.journeys import services as journeys
+
+    household = make_household(org_a, email="")
+    _link(household=household, chat=FAMILY_CHAT, language="en")
+    driver_b.first_name = "Petro"
+    driver_b.save()
+    trip = make_trip(driver=driver_b)
+    booking = journeys.booking_request(
+        trip=trip, household=household, actor=actor_for(caseworker_a)
+    )
+    journeys.booking_confirm(booking=booking, actor=actor_for(coordinator_b))
+    post(client, update(FAMILY_CHAT, "/status", language=None))  # the link's language
+    text = messages(bot_api, FAMILY_CHAT)[-1][1]
+    assert text.startswith("Status: ")
+    assert "No place has been proposed yet" in text
+    assert f"Pickup: {trip.origin}," in text and "driver: Petro" in text
+    trip.depart_earliest += datetime.timedelta(days=3)
+    trip.depart_latest += datetime.timedelta(days=3)
+    trip.arrive_by += datetime.timedelta(days=3)
+    trip.save()
+    post(client, update(FAMILY_CHAT, "/status", language=None))
+    text = messages(bot_api, FAMILY_CHAT)[-1][1]
+    assert f"Pickup: {trip.origin}," in text and "Petro" not in text
+    # An unlinked chat learns how to link, nothing more.
+    post(client, update(STRANGER, "/status"))
+    assert messages(bot_api, STRANGER)[-1][1].startswith("Цей чат ще не пов'язаний")
