@@ -231,17 +231,24 @@ def test_a_booked_seat_and_a_changed_pickup_reach_the_household_once_each(
 
 
 HOST_SMS = "Prytulak: a family may stay with you in %(city)s from %(date)s. Answer: %(url)s"
+# Other texts that may go by SMS: the host's proposal, and the links staff send again.
+OTHER_SMS = [
+    HOST_SMS,
+    "Prytulak: your own page about your request: %(url)s",
+    "Prytulak: your own page to manage your offers: %(url)s",
+]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_host_proposal_sms_fits_two_segments_in_every_language(language):
-    with translation.override(language):
-        text = translation.gettext(HOST_SMS) % LONG
-    cost = sms.segments(text)
-    assert 1 <= cost.segments <= 2, (language, cost, text)
-    assert LONG["url"] in text and LONG["city"] in text
-    if language != "en":
-        assert text != HOST_SMS % LONG
+def test_the_host_and_link_sms_texts_fit_two_segments_in_every_language(language):
+    for msgid in OTHER_SMS:
+        with translation.override(language):
+            text = translation.gettext(msgid) % LONG
+        cost = sms.segments(text)
+        assert 1 <= cost.segments <= 2, (language, cost, text)
+        assert LONG["url"] in text
+        if language != "en":
+            assert text != msgid % LONG, (language, msgid)
 
 
 @pytest.mark.django_db
