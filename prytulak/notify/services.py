@@ -162,6 +162,7 @@ def proposals_to_hosts(placement_ids: list[int]) -> int:
     links: dict[int, list[TelegramLink]] = defaultdict(list)
     if telegram.enabled():
         for link in TelegramLink.objects.filter(host_id__in=list(hosts)):
+            assert link.host_id is not None
             links[link.host_id].append(link)
     messages = []
     for host_id, proposals in by_host.items():
@@ -176,6 +177,17 @@ def proposals_to_hosts(placement_ids: list[int]) -> int:
         with get_connection() as connection:  # one connection for every host's e-mail
             connection.send_messages(messages)
     return len(by_host)
+
+
+def _checkin_question(checkin: CheckIn) -> Messages:
+    def messages() -> list[tuple[str, telegram.Buttons]]:
+        text = _(
+            "How is it going with your guests? Reply here or call your organisation if "
+            "anything is wrong."
+        )
+        return [(text, checkin_buttons(checkin))]
+
+    return messages
 
 
 def checkins_due(*, today: datetime.date | None = None) -> int:
@@ -204,18 +216,7 @@ def checkins_due(*, today: datetime.date | None = None) -> int:
                 )
             send_mail(subject, body, None, [staff.email])
             sent += 1
-        _telegram(
-            placement.offer.host_id,
-            lambda checkin=checkin: [
-                (
-                    _(
-                        "How is it going with your guests? Reply here or call your "
-                        "organisation if anything is wrong."
-                    ),
-                    checkin_buttons(checkin),
-                )
-            ],
-        )
+        _telegram(placement.offer.host_id, _checkin_question(checkin))
         CheckIn.objects.filter(pk=checkin.pk).update(reminded_at=timezone.now())
     return sent
 

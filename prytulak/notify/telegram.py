@@ -26,7 +26,13 @@ from django.core import signing
 from django.db import IntegrityError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Update,
+)
 
 from prytulak.core.i18n import brand
 from prytulak.housing.models import Host
@@ -181,25 +187,33 @@ def read(data: dict[str, Any]) -> Incoming | None:
     if user is not None and user.is_bot:
         return None
     query = update.callback_query
-    message = query.message if query is not None else update.effective_message
+    text = ""
+    message: MaybeInaccessibleMessage | None
+    if query is not None:
+        message = query.message  # the message whose button was pressed
+        if not isinstance(query.data, str):
+            return None
+    else:
+        typed = update.effective_message
+        text = (typed.text or "").strip() if typed is not None else ""
+        if not text:
+            return None
+        message = typed
     if message is None or message.chat is None or not isinstance(message.chat.id, int):
-        return None
-    if query is None and not message.text:
-        return None
-    if query is not None and not isinstance(query.data, str):
         return None
     chat = message.chat.id
     link = TelegramLink.objects.select_related("host", "household").filter(chat_id=chat).first()
-    language = language_of(user.language_code if user else None, link.language if link else "uk")
+    own = (user.language_code or "").split("-")[0].lower() if user else ""
+    own = own if own in UI_LANGUAGES else ""
     return Incoming(
         chat=chat,
-        language=language,
+        language=language_of(own, link.language if link else "uk"),
         link=link,
-        text=(message.text or "").strip() if query is None else "",
+        text=text,
         data=query.data or "" if query is not None else "",
         callback_id=str(query.id) if query is not None else "",
         username=(user.username or "") if user else "",
-        code=language_of(user.language_code, "") if user and user.language_code else "",
+        code=own,
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -405,7 +405,7 @@ def _contact_fields(incoming: Incoming, value: str) -> dict[str, str]:
 
 
 def _back(
-    incoming: Incoming, state: dict[str, Any], errors: dict[str, list[str]], fields: dict[str, str]
+    incoming: Incoming, state: dict[str, Any], errors: Mapping[str, Any], fields: dict[str, str]
 ) -> list[Reply]:
     """A form refused an answer: ask that question again, with the form's own words."""
     names = [s.name for s in STEPS[state["flow"]]]
@@ -415,7 +415,7 @@ def _back(
             state["step"] = names.index(step)
             state["data"].pop(step, None)
             _save(incoming.chat, state)
-            return [_ask(incoming, state, " ".join(messages))]
+            return [_ask(incoming, state, " ".join(str(m) for m in messages))]
     return [_ask(incoming, state, _("Sorry, I did not understand that."))]
 
 
@@ -468,7 +468,8 @@ def _finish_need(incoming: Incoming, state: dict[str, Any]) -> list[Reply]:
             _ask(
                 incoming,
                 state,
-                " ".join(counts.non_field_errors()) or _("Sorry, I did not understand that."),
+                " ".join(str(e) for e in counts.non_field_errors())
+                or _("Sorry, I did not understand that."),
             )
         ]
     if not form.is_valid():

@@ -197,6 +197,7 @@ def on_button(incoming: Incoming) -> list[Reply]:
 
 
 def _host_placement(link: TelegramLink, pk: int) -> Placement | None:
+    assert link.host_id is not None
     return (
         Placement.objects.select_related("offer__host", "household")
         .filter(pk=pk, offer__host_id=link.host_id)
@@ -297,6 +298,7 @@ def _household_status(incoming: Incoming, link: TelegramLink) -> list[Reply]:
 
 def _host_status(incoming: Incoming, link: TelegramLink) -> list[Reply]:
     """The host's live proposals and placements: open ones with their buttons."""
+    assert link.host_id is not None
     link_actor = actor(link)
     live = (
         Placement.objects.select_related("offer__host", "household")

@@ -218,7 +218,8 @@ def link_send(
     if household is not None:
         _link, token = link_create(purpose=purpose, household=household, language=language)
     else:
-        _link, token = link_create(purpose=purpose, host=subject_record, language=language)
+        assert offer is not None
+        _link, token = link_create(purpose=purpose, host=offer.host, language=language)
     url = link_url(token)
     try:
         if channel == "telegram":
