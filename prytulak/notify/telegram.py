@@ -17,12 +17,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -217,6 +219,30 @@ def read(data: dict[str, Any]) -> Incoming | None:
     )
 
 
+def parse_rate(rate: str) -> tuple[int, int]:
+    """A rate as django-ratelimit writes it ("10/h", "30/m", "5/30m") as (count, seconds)."""
+    count, _slash, period = rate.partition("/")
+    match = re.fullmatch(r"(\d*)([smhd])", period.strip())
+    if not count.strip().isdigit() or match is None:
+        return 0, 3600  # a rate we cannot read allows nothing
+    unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    return int(count), int(match.group(1) or 1) * unit
+
+
+def flooding(chat: int) -> bool:
+    """Whether this chat has sent more updates than TELEGRAM_CHAT_RATE allows (counted here):
+    the rest are dropped unanswered, so one chat cannot keep the workers busy."""
+    limit, seconds = parse_rate(settings.TELEGRAM_CHAT_RATE)
+    key = f"telegram:chat-rate:{chat}"
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
 def handle(data: dict[str, Any]) -> tuple[list[Reply], str]:
     """The replies to one update, in the sender's language, and the callback query to answer."""
     from . import telegram_intake, telegram_party
@@ -224,6 +250,9 @@ def handle(data: dict[str, Any]) -> tuple[list[Reply], str]:
     incoming = read(data)
     if incoming is None:
         return [], ""
+    if flooding(incoming.chat):
+        log.info("Telegram: a chat over TELEGRAM_CHAT_RATE, update dropped")
+        return [], incoming.callback_id
     with translation.override(incoming.language):
         if incoming.data:
             return telegram_party.on_button(incoming), incoming.callback_id

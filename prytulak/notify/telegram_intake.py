@@ -39,7 +39,7 @@ from prytulak.people import services as people_services
 from prytulak.people.forms import HouseholdForm, MemberCountsForm
 
 from .models import TelegramLink
-from .telegram import Buttons, Incoming, Reply
+from .telegram import Buttons, Incoming, Reply, parse_rate
 
 STATE_SECONDS = 2 * 60 * 60
 FLOWS = ("need", "host")
@@ -272,13 +272,7 @@ def _save(chat: int, state: dict[str, Any]) -> None:
 
 
 def _rate() -> tuple[int, int]:
-    """INTAKE_RATE ("10/h", "5/30m") as (count, seconds)."""
-    count, _slash, period = settings.INTAKE_RATE.partition("/")
-    match = re.fullmatch(r"(\d*)([smhd])", period.strip())
-    if not count.strip().isdigit() or match is None:
-        return 0, 3600  # a rate we cannot read allows nothing
-    unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
-    return int(count), int(match.group(1) or 1) * unit
+    return parse_rate(settings.INTAKE_RATE)
 
 
 def _limit_key(chat: int, flow: str) -> str:
@@ -443,7 +437,7 @@ def _finish_need(incoming: Incoming, state: dict[str, Any]) -> list[Reply]:
         data={
             "lead_name": d["name"],
             **_contact_fields(incoming, d["contact"]),
-            "languages": [incoming.language] if incoming.language != "en" else ["uk"],
+            "languages": [incoming.language],  # the language they write to us in
             "arrival_place": d["place"],
             "arrival_date": d["date"],
             "pets": d["pets"],
@@ -509,7 +503,7 @@ def _finish_host(incoming: Incoming, state: dict[str, Any]) -> list[Reply]:
         "city": d["city"],
         "beds": d["beds"],
         "available_from": d["from"],
-        "languages": [incoming.language] if incoming.language != "en" else ["uk"],
+        "languages": [incoming.language],  # the language they write to us in
         "is_free": "on",
     }
     for name in ("pets_allowed", "children_allowed"):

@@ -382,3 +382,27 @@ def test_status_shows_the_family_its_journey_and_the_driver_the_day_before(
     # An unlinked chat learns how to link, nothing more.
     post(client, update(STRANGER, "/status"))
     assert messages(bot_api, STRANGER)[-1][1].startswith("Цей чат ще не пов'язаний")
+
+
+@pytest.mark.django_db
+def test_erasing_a_household_or_a_host_unlinks_their_chats(org_a, coordinator_a, household_a):
+    from prytulak.audit.services import host_erase, household_erase
+
+    offer = make_offer(org_a)
+    _link(host=offer.host, chat=HOST_CHAT)
+    _link(household=household_a, chat=FAMILY_CHAT)
+    actor = actor_for(coordinator_a)
+    household_erase(actor=actor, household=household_a, reason="asked")
+    assert not TelegramLink.objects.filter(chat_id=FAMILY_CHAT).exists()
+    host_erase(actor=actor, host=offer.host, reason="asked")
+    assert not TelegramLink.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_chat_that_floods_the_bot_is_answered_only_up_to_its_rate(client, bot_api, settings):
+    settings.TELEGRAM_CHAT_RATE = "3/m"
+    for _ in range(5):
+        assert post(client, update(STRANGER, "/status")).status_code == 200
+    assert len(messages(bot_api, STRANGER)) == 3
+    post(client, update(STRANGER + 1, "/status"))  # another chat is counted on its own
+    assert len(messages(bot_api, STRANGER + 1)) == 1
