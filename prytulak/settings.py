@@ -240,6 +240,8 @@ TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_BOT_NAME = os.getenv("TELEGRAM_BOT_NAME", "prytulak_bot")
 TELEGRAM_WEBHOOK_SECRET = envsecret("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_API_URL = os.getenv("TELEGRAM_API_URL", "https://api.telegram.org")
+# Updates one chat may send; more are dropped unanswered (django-ratelimit's rate syntax).
+TELEGRAM_CHAT_RATE = os.getenv("TELEGRAM_CHAT_RATE", "30/m")
 
 # Without configuration (development, `make demo`) e-mails are written to files in sent-mail/,
 # one per message batch, instead of burying the terminal; production sets the SMTP backend.

@@ -93,6 +93,12 @@ staff_patterns = [
     path("api-keys/", api_views.token_list, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", api_views.token_revoke, name="api-key-revoke"),
     path("links/<int:pk>/revoke/", selfservice_views.link_revoke, name="link-revoke"),
+    path(
+        "households/<int:pk>/send-link/",
+        selfservice_views.household_send_link,
+        name="household-send-link",
+    ),
+    path("offers/<int:pk>/send-link/", selfservice_views.offer_send_link, name="offer-send-link"),
     path("matching/<int:pk>/", matching_views.run_detail, name="matching-run"),
     path("matching/<int:pk>/results.csv", matching_views.run_csv, name="matching-run-csv"),
 ]

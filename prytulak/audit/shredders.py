@@ -131,6 +131,7 @@ class HouseholdShredder:
             ProblemReport.objects.filter(placement__in=placements).update(description=None)
             CheckIn.objects.filter(placement__in=placements).update(note=None)
             household.consents.update(how=ERASED)
+            household.telegram_links.all().delete()  # the chat no longer speaks for anyone
             # The change trail keeps old values: it goes too.
             Household.history.filter(id=household.pk).delete()
             Person.history.filter(household_id=household.pk).delete()
@@ -195,6 +196,7 @@ class HostShredder:
             offers.update(address=None, notes="", price_note="")
             offers.exclude(status=OfferStatus.WITHDRAWN).update(status=OfferStatus.WITHDRAWN)
             HostVerification.objects.filter(host=host).update(note=None)
+            host.telegram_links.all().delete()  # the chat no longer speaks for anyone
             placements = Placement.objects.filter(offer__host=host)
             ProblemReport.objects.filter(placement__in=placements, side="host").update(
                 description=None

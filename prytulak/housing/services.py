@@ -327,6 +327,9 @@ def offers_expire_and_remind(*, today: datetime.date | None = None) -> tuple[int
 
 
 def _send_reconfirm_reminder(offer: HostOffer) -> None:
+    from prytulak.notify.services import reconfirm_to_host
+
+    reconfirm_to_host(offer)  # a linked Telegram chat gets a button to say yes
     if not offer.host.email:
         return
     from prytulak.selfservice.services import link_create, link_url

@@ -14,6 +14,7 @@ from prytulak.core.views import form_action, render_list
 from prytulak.orgs.scopes import Actor
 from prytulak.people.models import HouseholdStatus
 from prytulak.people.selectors import household_list
+from prytulak.selfservice.models import AccessLink, LinkPurpose
 from prytulak.selfservice.services import links_for_placement
 
 from . import placements, selectors, services
@@ -103,6 +104,13 @@ def offer_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResponse
             organization=actor.organization
         )[:200]
         context["propose_form"] = ProposeForm(households=waiting)
+    if actor.can("link.send", offer):
+        context.update(
+            own_links=AccessLink.objects.filter(host=offer.host, purpose=LinkPurpose.OFFERS)[:20],
+            send_url=reverse("offer-send-link", args=[offer.pk]),
+            can_revoke=actor.can("link.revoke"),
+            now=timezone.now(),
+        )
     return render(request, "housing/offer_detail.html", context)
 
 

@@ -17,11 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from telegram.error import TelegramError
 
 from prytulak.people.models import Household, HouseholdStatus
 
-from . import sms
-from .models import NotificationLog
+from . import sms, telegram
+from .models import NotificationLog, TelegramLink
 
 log = logging.getLogger(__name__)
 UI_LANGUAGES = ("uk", "ru", "be", "pl", "de", "lt", "en")
@@ -87,7 +88,10 @@ def household_notify(*, household_id: int, event: str, ref: int, version: str = 
     household = Household.objects.get(pk=household_id)
     if household.erased_at is not None or household.status == HouseholdStatus.CLOSED:
         return ""
-    channel = "email" if household.email else "sms" if household.phone else ""
+    chats = list(household.telegram_links.all()) if telegram.enabled() else []
+    channel = (
+        "telegram" if chats else "email" if household.email else "sms" if household.phone else ""
+    )
     if not channel:
         return ""
     key = f"household:{household.pk}:{event}:{ref}{':' + version if version else ''}"[:120]
@@ -103,7 +107,9 @@ def household_notify(*, household_id: int, event: str, ref: int, version: str = 
             with translation.override(language):
                 text = render(event, {**_params(event, ref), "url": link_url(token)})
                 subject = _("Prytulak: news about your request")
-            if channel == "email":
+            if channel == "telegram":
+                _telegram(chats, event, ref, link_url(token))
+            elif channel == "email":
                 assert household.email
                 send_mail(subject, text, None, [household.email])
             else:
@@ -114,4 +120,27 @@ def household_notify(*, household_id: int, event: str, ref: int, version: str = 
     except sms.SmsError:
         log.warning("SMS %s to household %s failed", event, household.pk)
         return ""
+    except TelegramError:
+        log.warning("Telegram %s to household %s failed", event, household.pk)
+        return ""
     return channel
+
+
+def _telegram(chats: list[TelegramLink], event: str, ref: int, url: str) -> None:
+    """The notice in each linked chat's language; an open proposal comes with its buttons."""
+    from prytulak.housing.models import Placement
+    from prytulak.orgs.scopes import Party
+
+    from .telegram_party import accept_buttons
+
+    placement = None
+    if event in ("proposal", "host_accepted"):
+        placement = Placement.objects.get(pk=ref)
+        if placement.household_accepted_at is not None:
+            placement = None
+    params = _params(event, ref)
+    for chat in chats:
+        with translation.override(chat.language):
+            text = render(event, {**params, "url": url})
+            buttons = accept_buttons(placement, Party.HOUSEHOLD) if placement else ()
+        telegram.send(chat.chat_id, text, buttons)

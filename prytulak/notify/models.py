@@ -5,19 +5,38 @@ from prytulak.housing.models import Host
 
 
 class TelegramLink(models.Model):
-    """A Telegram chat a host linked to their record by opening the link we sent them."""
+    """A Telegram chat a host or a household linked to their record by opening the link we
+    sent them (or by registering in the chat). One chat speaks for one record."""
 
     chat_id = models.BigIntegerField(unique=True)
-    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="telegram_links")
+    host = models.ForeignKey(
+        Host, on_delete=models.CASCADE, null=True, blank=True, related_name="telegram_links"
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="telegram_links",
+    )
     language = models.CharField(max_length=8, default="uk")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(host__isnull=False, household__isnull=True)
+                    | models.Q(host__isnull=True, household__isnull=False)
+                ),
+                name="telegramlink_one_record",
+            )
+        ]
         verbose_name = _("Telegram link")
         verbose_name_plural = _("Telegram links")
 
     def __str__(self) -> str:
-        return f"{self.host} ↔ {self.chat_id}"
+        return f"{self.host or self.household} ↔ {self.chat_id}"
 
 
 class NotificationLog(models.Model):

@@ -17,11 +17,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from prytulak.core.site import site_url
-from prytulak.housing.models import CheckIn, Host, Placement
+from prytulak.housing.models import CheckIn, Host, HostOffer, Placement
+from prytulak.orgs.scopes import Party
 
-from . import telegram
+from . import sms, telegram
 from .family import household_notify
 from .models import TelegramLink
+from .telegram_party import (
+    accept_buttons,
+    checkin_buttons,
+    proposal_text,
+    reconfirm_buttons,
+    reconfirm_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,21 +37,21 @@ log = logging.getLogger(__name__)
 COUNTRY_LANGUAGE = {"PL": "pl", "LT": "lt", "DE": "de", "UA": "uk", "BY": "be"}
 
 
-def _telegram(host_id: int, text_for: Callable[[], str], links: list | None = None) -> int:
-    sent = 0
+Messages = Callable[[], list[tuple[str, telegram.Buttons]]]
+
+
+def _telegram(host_id: int, messages_for: Messages, links: list | None = None) -> int:
+    """Each of the host's linked chats gets the messages, in the chat's language."""
     if not telegram.enabled():
         return 0
     if links is None:
         links = list(TelegramLink.objects.filter(host_id=host_id))
+    replies = []
     for link in links:
         with translation.override(link.language):
-            text = text_for()
-        try:
-            telegram.send(link.chat_id, text)
-            sent += 1
-        except Exception:  # the e-mail is the record; Telegram is a convenience
-            log.exception("Telegram message to chat %s failed", link.chat_id)
-    return sent
+            replies += [telegram.Reply(link.chat_id, t, b) for t, b in messages_for()]
+    # A failure is logged there: the e-mail is the record; Telegram is a convenience.
+    return telegram.deliver(replies)
 
 
 def proposal_to_host(placement_id: int) -> None:
@@ -74,8 +82,11 @@ def _links(host: Host, proposals: list[Placement]) -> dict[int, str]:
     return out
 
 
-def _host_message(host: Host, proposals: list[Placement]) -> tuple[str, str, Callable[[], str]]:
-    """Subject, body (in the host's language) and the Telegram text (in each chat's)."""
+def _host_message(
+    host: Host, proposals: list[Placement]
+) -> tuple[str, str, Messages, Callable[[], list[str]]]:
+    """Subject, body (in the host's language), the Telegram messages (in each chat's) and the
+    SMS texts (for a host with a phone and no e-mail)."""
     first, n = proposals[0], len(proposals)
     links = _links(host, proposals)
     context = {
@@ -98,27 +109,36 @@ def _host_message(host: Host, proposals: list[Placement]) -> tuple[str, str, Cal
             context["lines"] = [_proposal_line(p, links[p.pk]) for p in proposals]
             body = render_to_string("notify/proposals_host.txt", context)
 
-    def text() -> str:
-        if n == 1:
-            return ngettext(
-                "New proposal for your offer in %(city)s: %(people)s person from %(date)s. "
-                "See it and answer here: %(link)s",
-                "New proposal for your offer in %(city)s: %(people)s people from %(date)s. "
-                "See it and answer here: %(link)s",
-                first.beds,
-            ) % {
-                "city": first.offer.city,
-                "people": first.beds,
-                "date": date_format(first.start_date, "DATE_FORMAT"),
-                "link": links[first.pk],
-            }
-        return ngettext(
-            "%(n)d new proposal for your offers: %(list)s. Open each link to see it and answer.",
-            "%(n)d new proposals for your offers: %(list)s. Open each link to see it and answer.",
-            n,
-        ) % {"n": n, "list": "; ".join(_proposal_line(p, links[p.pk]) for p in proposals)}
+    def messages() -> list[tuple[str, telegram.Buttons]]:
+        """In Telegram, one message per proposal, each with its own buttons."""
+        return [(proposal_text(p, links[p.pk]), accept_buttons(p, Party.HOST)) for p in proposals]
 
-    return subject, body, text
+    def sms_texts() -> list[str]:
+        return [
+            _("Prytulak: a family may stay with you in %(city)s from %(date)s. Answer: %(url)s")
+            % {
+                "city": p.offer.city,
+                "date": date_format(p.start_date, "d.m"),
+                "url": links[p.pk],
+            }
+            for p in proposals
+        ]
+
+    return subject, body, messages, sms_texts
+
+
+def _sms(host: Host, texts_for: Callable[[], list[str]]) -> int:
+    """A host without e-mail gets each proposal's link by SMS, in their language."""
+    with translation.override(host.preferred_language):
+        texts = texts_for()
+    sent = 0
+    for text in texts:
+        try:
+            sms.send_sms(host.phone or "", text)
+            sent += 1
+        except sms.SmsError:
+            log.warning("SMS proposal to host %s failed", host.pk)
+    return sent
 
 
 def proposals_to_hosts(placement_ids: list[int]) -> int:
@@ -142,18 +162,32 @@ def proposals_to_hosts(placement_ids: list[int]) -> int:
     links: dict[int, list[TelegramLink]] = defaultdict(list)
     if telegram.enabled():
         for link in TelegramLink.objects.filter(host_id__in=list(hosts)):
+            assert link.host_id is not None
             links[link.host_id].append(link)
     messages = []
     for host_id, proposals in by_host.items():
         host = hosts[host_id]
-        subject, body, text = _host_message(host, proposals)
+        subject, body, telegram_messages, sms_texts = _host_message(host, proposals)
         if host.email:
             messages.append(EmailMessage(subject, body, None, [host.email]))
-        _telegram(host_id, text, links[host_id])
+        elif host.phone:
+            _sms(host, sms_texts)
+        _telegram(host_id, telegram_messages, links[host_id])
     if messages:
         with get_connection() as connection:  # one connection for every host's e-mail
             connection.send_messages(messages)
     return len(by_host)
+
+
+def _checkin_question(checkin: CheckIn) -> Messages:
+    def messages() -> list[tuple[str, telegram.Buttons]]:
+        text = _(
+            "How is it going with your guests? Reply here or call your organisation if "
+            "anything is wrong."
+        )
+        return [(text, checkin_buttons(checkin))]
+
+    return messages
 
 
 def checkins_due(*, today: datetime.date | None = None) -> int:
@@ -182,12 +216,11 @@ def checkins_due(*, today: datetime.date | None = None) -> int:
                 )
             send_mail(subject, body, None, [staff.email])
             sent += 1
-        _telegram(
-            placement.offer.host_id,
-            lambda: _(
-                "How is it going with your guests? Reply here or call your organisation if "
-                "anything is wrong."
-            ),
-        )
+        _telegram(placement.offer.host_id, _checkin_question(checkin))
         CheckIn.objects.filter(pk=checkin.pk).update(reminded_at=timezone.now())
     return sent
+
+
+def reconfirm_to_host(offer: HostOffer) -> int:
+    """“Is your offer still open?” in the host's linked chats, with a button to say yes."""
+    return _telegram(offer.host_id, lambda: [(reconfirm_text(offer), reconfirm_buttons(offer))])

@@ -31,15 +31,11 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
     if data is None:
         return HttpResponse(status=400)
     try:
-        replies = telegram.handle(data)
+        replies, callback_id = telegram.handle(data)
     except (ValueError, LookupError, TypeError, AttributeError, ArithmeticError):
         # JSON that python-telegram-bot cannot read as an update (wrong types, missing
         # fields, dates beyond the calendar): dropped, not retried.
         log.info("Telegram update ignored: not one we understand")
         return JsonResponse({"ok": True})
-    for chat, text in replies:
-        try:
-            telegram.send(chat, text)
-        except Exception:
-            log.exception("Telegram reply to chat %s failed", chat)
+    telegram.deliver(replies, callback_id=callback_id)
     return JsonResponse({"ok": True})

@@ -243,6 +243,14 @@ def link_manage(actor: Actor, link: Any) -> bool:
     return bool(link.host.offers.filter(organization_id=actor.organization.pk).exists())
 
 
+def link_send(actor: Actor, obj: Any) -> bool:
+    """(Re)send a household's or a host's own link: the household's own organisation, or
+    whoever manages the host's offer; never to an erased record."""
+    if obj._meta.model_name == "hostoffer":
+        return offer_manage(actor, obj) and obj.host.erased_at is None
+    return _own_live_household(actor, obj)
+
+
 @dataclass(frozen=True)
 class Rule:
     roles: frozenset[Role]
@@ -289,6 +297,7 @@ RULES: dict[str, Rule] = {
     "placement.problems": Rule(SEES_PERSONAL_DATA, placement_either_side),
     "placement.route": Rule(SEES_PERSONAL_DATA, placement_either_side),
     "link.revoke": Rule(HOUSING_STAFF, link_manage),
+    "link.send": Rule(HOUSING_STAFF, link_send),
     # Matching, imports, API keys
     "matching.run": Rule(COORDINATORS, _own),
     "import.run": Rule(HOUSING_STAFF, _own),

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.forms import CheckboxInput
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from prytulak.core.forms import valid_filters, yes_no
 from prytulak.core.views import form_action, render_list
 from prytulak.journeys.selectors import journeys_of, trip_suggestions
 from prytulak.orgs.scopes import Actor
+from prytulak.selfservice.models import AccessLink
 
 from . import selectors, services
 from .forms import (
@@ -114,6 +117,13 @@ def household_detail(request: HttpRequest, pk: int, *, actor: Actor) -> HttpResp
         else [],
         "erase_form": EraseForm(),
     }
+    if actor.can("link.send", household):
+        context.update(
+            own_links=AccessLink.objects.filter(household=household)[:20],
+            send_url=reverse("household-send-link", args=[household.pk]),
+            can_revoke=actor.can("link.revoke"),
+            now=timezone.now(),
+        )
     return render(request, "people/household_detail.html", context)
 
 

@@ -13,16 +13,18 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from prytulak.audit.log import log_access
 from prytulak.audit.models import AccessLog
 from prytulak.core.errors import ServiceError
 from prytulak.core.site import site_url
-from prytulak.housing.models import Host, Placement
+from prytulak.housing.models import Host, HostOffer, Placement
 from prytulak.housing.placements import LIVE
 from prytulak.orgs.scopes import Actor, Party, PartyActor
 from prytulak.people.models import Household, HouseholdStatus
@@ -173,3 +175,80 @@ def links_for_placement(placement: Placement) -> models.QuerySet[AccessLink]:
     return AccessLink.objects.filter(
         models.Q(placement=placement) | models.Q(household_id=placement.household_id)
     ).order_by("-created_at", "-pk")
+
+
+def _link_text(purpose: str, url: str) -> str:
+    if purpose == LinkPurpose.HOUSEHOLD:
+        return _("Prytulak: your own page about your request: %(url)s") % {"url": url}
+    return _("Prytulak: your own page to manage your offers: %(url)s") % {"url": url}
+
+
+def link_send(
+    *, actor: Actor, household: Household | None = None, offer: HostOffer | None = None
+) -> str:
+    """(Re)send a household its own page, or a host (of `offer`) the page for their offers,
+    by the channel the person has: their linked Telegram chat, else e-mail, else SMS, in
+    their language. The earlier links keep working until they expire or are switched off.
+    Returns the channel; ServiceError when there is none or it fails. In the access log."""
+    from prytulak.notify import sms, telegram
+    from prytulak.notify.family import household_language
+
+    subject_record: Household | Host
+    if household is not None:
+        actor.require("link.send", household)
+        subject_record, purpose = household, LinkPurpose.HOUSEHOLD
+        language = household_language(household)
+        chats = list(household.telegram_links.all())
+        email, phone = household.email, household.phone
+    elif offer is not None:
+        actor.require("link.send", offer)
+        subject_record, purpose = offer.host, LinkPurpose.OFFERS
+        language = offer.host.preferred_language
+        chats = list(offer.host.telegram_links.all())
+        email, phone = offer.host.email, offer.host.phone
+    else:
+        raise ServiceError(_("Say whose link to send."), code="no_subject")
+    chats = chats if telegram.enabled() else []
+    channel = "telegram" if chats else "email" if email else "sms" if phone else ""
+    if not channel:
+        raise ServiceError(
+            _("There is no way to send the link: no e-mail, phone or linked Telegram chat."),
+            code="no_channel",
+        )
+    if household is not None:
+        _link, token = link_create(purpose=purpose, household=household, language=language)
+    else:
+        assert offer is not None
+        _link, token = link_create(purpose=purpose, host=offer.host, language=language)
+    url = link_url(token)
+    try:
+        if channel == "telegram":
+            replies = []
+            for chat in chats:
+                with translation.override(chat.language):
+                    replies.append(telegram.Reply(chat.chat_id, _link_text(purpose, url)))
+            if not telegram.deliver(replies):
+                raise ServiceError(_("The message could not be sent. Try again later."))
+        else:
+            with translation.override(language):
+                text = _link_text(purpose, url)
+                subject = _("Prytulak: your own link")
+            if channel == "email":
+                send_mail(subject, text, None, [email])
+            else:
+                sms.send_sms(phone or "", text)
+    except sms.SmsError as exc:
+        AccessLink.objects.filter(pk=_link.pk).update(revoked_at=timezone.now())
+        raise ServiceError(
+            _("The SMS could not be sent. Check the phone number."), code="sms"
+        ) from exc
+    except ServiceError:
+        AccessLink.objects.filter(pk=_link.pk).update(revoked_at=timezone.now())
+        raise
+    log_access(
+        actor=actor,
+        obj=subject_record,
+        action="link.sent",
+        reason=f"{purpose} link #{_link.pk} by {channel}",
+    )
+    return channel

@@ -8,7 +8,6 @@ action goes through the same services staff use, with the host or household as t
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.conf import settings
@@ -27,11 +26,11 @@ from prytulak.housing import placements
 from prytulak.housing import services as housing_services
 from prytulak.housing.models import CheckIn, HostOffer, OfferStatus, Placement, PlacementStatus
 from prytulak.housing.selectors import placement_contacts
-from prytulak.journeys.models import Booking, BookingStatus, TripStatus
+from prytulak.notify import telegram
 from prytulak.orgs.scopes import PartyActor
 from prytulak.people.models import AgeBand
 
-from . import services
+from . import selectors, services
 from .forms import CheckInAnswerForm, OfferChangeForm, ProblemForm, ReasonForm
 from .models import AccessLink, LinkPurpose
 
@@ -100,6 +99,9 @@ def link_page(request: HttpRequest, token: str) -> HttpResponse:
             response = _household_page(request, link, actor)
         assert response.context_data is not None
         response.context_data["token"] = token
+        if link.purpose == LinkPurpose.HOUSEHOLD and telegram.enabled():
+            # The family links its Telegram chat with this page's own token.
+            response.context_data["telegram"] = telegram.household_link_for(token)
         response.render()  # inside the link's language
     return response
 
@@ -158,34 +160,8 @@ def _offers_page(request: HttpRequest, link: AccessLink, actor: PartyActor) -> T
     return _page(request, "selfservice/offers.html", {"link": link, "rows": rows})
 
 
-def _current_placement(household_id: int | None) -> Placement | None:
-    if household_id is None:
-        return None
-    return (
-        Placement.objects.select_related("offer__host", "household")
-        .filter(household_id=household_id, status__in=placements.LIVE)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
-def _rides(household_id: int | None) -> list[dict[str, Any]]:
-    """Booked seats: pickup point and time; the driver's first name from the day before."""
-    if household_id is None:
-        return []
-    now = timezone.now()
-    rows = []
-    bookings = Booking.objects.filter(
-        household_id=household_id,
-        status=BookingStatus.BOOKED,
-        trip__status__in=[TripStatus.PLANNED, TripStatus.DEPARTED],
-    ).select_related("trip__driver")
-    for booking in bookings:
-        trip = booking.trip
-        near = now >= trip.depart_earliest - datetime.timedelta(days=1)
-        driver = trip.driver.first_name if near and trip.driver else ""
-        rows.append({"trip": trip, "seats": booking.seats, "driver": driver})
-    return rows
+_current_placement = selectors.current_placement
+_rides = selectors.rides
 
 
 def _household_page(request: HttpRequest, link: AccessLink, actor: PartyActor) -> TemplateResponse:

@@ -125,7 +125,11 @@ def test_many_proposals_write_one_event_each_and_tell_each_host_once_in_their_la
 ):
     chats = []
     monkeypatch.setattr(telegram, "enabled", lambda: True)
-    monkeypatch.setattr(telegram, "send", lambda chat, text: chats.append((chat, text)))
+    monkeypatch.setattr(
+        telegram,
+        "deliver",
+        lambda replies, **kw: chats.extend((r.chat, r.text) for r in replies) or len(replies),
+    )
     actor = actor_for(coordinator_a)
     run = MatchingRun.objects.create(organization=org_a, scope="organization", created_by=None)
     polish = [make_offer(org_a, beds=3, city=c) for c in ("Kraków", "Warszawa", "Lublin")]
@@ -169,5 +173,8 @@ def test_many_proposals_write_one_event_each_and_tell_each_host_once_in_their_la
     assert "H0" not in ewa.body and "+380" not in ewa.body  # what they need, not who they are
     assert jonas.subject == "Eine Familie könnte bei Ihnen wohnen"
     assert "Berlin" in jonas.body
-    assert len(chats) == 1 and chats[0][0] == 901  # one Telegram message, in the chat's language
-    assert "Kraków" in chats[0][1] and "Lublin" in chats[0][1] and "пропозиці" in chats[0][1]
+    # In Telegram, one message per proposal (each with its buttons), in the chat's language.
+    assert [chat for chat, _text in chats] == [901, 901, 901]
+    for city in ("Kraków", "Warszawa", "Lublin"):
+        assert len([text for _chat, text in chats if city in text]) == 1
+    assert all("пропозиці" in text for _chat, text in chats)

@@ -3,8 +3,6 @@ API on 127.0.0.1 that records what the bot sends: no test reaches the internet."
 
 import datetime
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -18,90 +16,7 @@ from prytulak.notify import services, telegram
 from prytulak.notify.models import TelegramLink
 from prytulak.orgs.scopes import actor_for
 
-TOKEN = "123456:TEST-token"
-SECRET = "webhook-secret-for-tests"
-
-
-class FakeBotApi(BaseHTTPRequestHandler):
-    calls: list = []
-
-    def do_POST(self):  # noqa: N802
-        method = self.path.rsplit("/", 1)[-1]
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode() if length else ""
-        try:
-            payload = json.loads(raw) if raw.startswith("{") else {}
-        except ValueError:
-            payload = {}
-        if not payload and raw:
-            from urllib.parse import parse_qsl
-
-            payload = dict(parse_qsl(raw))
-        FakeBotApi.calls.append((self.path, method, payload))
-        if method == "getMe":
-            result = {
-                "id": 123456,
-                "is_bot": True,
-                "first_name": "Prytulak",
-                "username": "prytulak_bot",
-            }
-        elif method == "sendMessage":
-            result = {
-                "message_id": len(FakeBotApi.calls),
-                "date": 0,
-                "chat": {"id": int(payload.get("chat_id", 0)), "type": "private"},
-                "text": payload.get("text", ""),
-            }
-        else:
-            result = True
-        body = json.dumps({"ok": True, "result": result}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def bot_api(settings):
-    FakeBotApi.calls = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeBotApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.TELEGRAM_BOT_TOKEN = TOKEN
-    settings.TELEGRAM_WEBHOOK_SECRET = SECRET
-    settings.TELEGRAM_API_URL = f"http://127.0.0.1:{server.server_port}"
-    yield FakeBotApi.calls
-    server.shutdown()
-
-
-def sent(calls):
-    return [(int(p["chat_id"]), p["text"]) for _path, m, p in calls if m == "sendMessage"]
-
-
-def update(chat, text, language="uk"):
-    return {
-        "update_id": 1,
-        "message": {
-            "message_id": 1,
-            "date": 0,
-            "chat": {"id": chat, "type": "private"},
-            "from": {"id": chat, "is_bot": False, "first_name": "T", "language_code": language},
-            "text": text,
-        },
-    }
-
-
-def post(client, data, secret=SECRET):
-    return client.post(
-        "/telegram/webhook/",
-        json.dumps(data),
-        content_type="application/json",
-        HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret,
-    )
+from .fakebot import SECRET, TOKEN, post, sent, update
 
 
 @pytest.mark.django_db
@@ -144,9 +59,13 @@ def test_the_bot_answers_commands_in_the_senders_language_and_refuses_bad_links(
     post(client, update(8, "/offer", "ru"))
     post(client, update(9, "/start not-a-real-token", "de"))
     post(client, update(10, "hello", "be"))
+    first = {}
+    for chat, text in sent(bot_api):
+        first.setdefault(chat, text)
     replies = dict(sent(bot_api))
-    assert replies[7].startswith("Попросіть про житло тут: http://127.0.0.1:8000/uk/")
-    assert "/ru/" in replies[8] and replies[8].startswith("Предложите жильё здесь")
+    # /need and /offer start a guided registration, the web form's link given too.
+    assert first[7].startswith("Зареєструймо ваш запит на житло") and "/uk/need/" in first[7]
+    assert first[8].startswith("Зарегистрируем ваше предложение") and "/ru/host/" in first[8]
     assert replies[9].startswith("Dieser Link ist nicht mehr gültig")
     assert "/offer" in replies[10] and "Прытулак" in replies[10]
     assert TelegramLink.objects.count() == 0
@@ -271,3 +190,4 @@ def test_a_real_update_with_a_reply_and_its_keyboard_is_not_too_deep(client, bot
     response = post(client, _message(reply_to_message=reply, text="/need"))
     assert response.status_code == 200
     assert sent(bot_api)[0][0] == 5 and sent(bot_api)[0][1].endswith("/uk/need/")
+    assert sent(bot_api)[1][1] == "Скільки жінок (18 років і старших) потребують житла?"

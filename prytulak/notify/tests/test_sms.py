@@ -265,3 +265,61 @@ def test_a_pickup_changed_on_the_trip_edit_page_reaches_the_household_once(
     texts = [text for _to, text in sms.outbox]
     assert len(texts) == 2, texts
     assert texts[1].startswith("Притулак: нове місце посадки Lviv, railway station,")
+
+
+HOST_SMS = "Prytulak: a family may stay with you in %(city)s from %(date)s. Answer: %(url)s"
+# Other texts that may go by SMS: the host's proposal, and the links staff send again.
+OTHER_SMS = [
+    HOST_SMS,
+    "Prytulak: your own page about your request: %(url)s",
+    "Prytulak: your own page to manage your offers: %(url)s",
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_host_and_link_sms_texts_fit_two_segments_in_every_language(language):
+    for msgid in OTHER_SMS:
+        with translation.override(language):
+            text = translation.gettext(msgid) % LONG
+        cost = sms.segments(text)
+        assert 1 <= cost.segments <= 2, (language, cost, text)
+        assert LONG["url"] in text
+        if language != "en":
+            assert text != msgid % LONG, (language, msgid)
+
+
+@pytest.mark.django_db
+def test_a_host_without_email_gets_each_proposal_by_sms_in_their_language(
+    settings, org_a, coordinator_a
+):
+    from prytulak.conftest import make_offer
+    from prytulak.housing.models import Host
+    from prytulak.notify.services import proposals_to_hosts
+
+    settings.SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    offer = make_offer(org_a, beds=6)
+    Host.objects.filter(pk=offer.host_id).update(email=None, preferred_language="uk")
+    households = [make_household(org_a, name=f"H{i}", phone=f"+38067123450{i}") for i in (1, 2)]
+    actor = actor_for(coordinator_a)
+    proposed = [
+        placements.placement_propose(household=h, offer=offer, actor=actor) for h in households
+    ]
+    mail.outbox.clear()
+    assert proposals_to_hosts([p.pk for p in proposed]) == 1
+    assert mail.outbox == []  # no e-mail address: nothing by e-mail
+    assert [to for to, _text in sms.outbox] == ["+48600100200", "+48600100200"]
+    for _to, text in sms.outbox:
+        assert text.startswith("Притулак: сім'я може жити у вас у Kraków з ")
+        assert sms.segments(text).segments <= 2
+        assert "/l/" in text and "H1" not in text and "H2" not in text
+    # each SMS carries its own proposal's link, which opens that proposal
+    from prytulak.selfservice.services import link_resolve
+
+    tokens = [text.rsplit("/l/", 1)[1].strip("/") for _to, text in sms.outbox]
+    assert [link_resolve(token=t).placement for t in tokens] == proposed
+    # a host with an e-mail gets no SMS
+    sms.outbox.clear()
+    Host.objects.filter(pk=offer.host_id).update(email="jan@example.org")
+    proposals_to_hosts([p.pk for p in proposed])
+    assert sms.outbox == [] and len(mail.outbox) == 1

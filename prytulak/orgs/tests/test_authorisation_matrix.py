@@ -135,6 +135,8 @@ ROUTES: dict[str, Route] = {
     "api-keys": Route("apikey.manage"),
     "api-key-revoke": Route("apikey.manage", "apitoken", "POST"),
     "link-revoke": Route("link.revoke", "link", "POST"),
+    "household-send-link": Route("link.send", "household", "POST"),
+    "offer-send-link": Route("link.send", "offer", "POST"),
 }
 
 # API operation id → what it needs. Lists answer every member with their scope (never
