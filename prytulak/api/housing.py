@@ -178,3 +178,22 @@ def offer_create(request: HttpRequest, payload: OfferIn):  # noqa: ANN201
         host=host_form.cleaned_data, offer=offer_form.offer_data(), actor=actor
     )
     return Status(201, detail(request, offer))
+
+
+class LinkSentOut(Schema):
+    channel: str = Field(description="How the link went: telegram, email or sms.")
+
+
+@router.post(
+    "{offer_id}/send-link",
+    response=responses(LinkSentOut),
+    summary="Send the host the page for their offers again",
+    description="By the channel the host has: their linked Telegram chat, else e-mail, else "
+    "SMS, in their language (as the button on the offer page). 400 when they have none.",
+)
+def offer_send_link(request: HttpRequest, offer_id: int = path_id()):  # noqa: ANN201
+    from prytulak.selfservice.services import link_send
+
+    actor = request.actor  # type: ignore[attr-defined]
+    offer = selectors.offer_get(actor=actor, pk=offer_id)
+    return Status(200, {"channel": link_send(actor=actor, offer=offer)})

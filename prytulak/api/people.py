@@ -197,3 +197,22 @@ def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN20
             "duplicate",
         ) from exc
     return Status(201, detail(request, household))
+
+
+class LinkSentOut(Schema):
+    channel: str = Field(description="How the link went: telegram, email or sms.")
+
+
+@router.post(
+    "{household_id}/send-link",
+    response=responses(LinkSentOut),
+    summary="Send the household its own page again",
+    description="By the channel the household has: its linked Telegram chat, else e-mail, "
+    "else SMS, in its language (as the button on the household page). 400 when it has none.",
+)
+def household_send_link(request: HttpRequest, household_id: int = path_id()):  # noqa: ANN201
+    from prytulak.selfservice.services import link_send
+
+    actor = request.actor  # type: ignore[attr-defined]
+    household = selectors.household_get(actor=actor, pk=household_id)
+    return Status(200, {"channel": link_send(actor=actor, household=household)})

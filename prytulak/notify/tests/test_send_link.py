@@ -110,3 +110,27 @@ def test_a_refused_sms_leaves_no_live_link(client, settings, org_a, coordinator_
     ).content.decode()
     assert "The SMS could not be sent" in page
     assert not AccessLink.objects.filter(household=household, revoked_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_api_sends_the_same_links_and_says_how(settings, org_a, coordinator_a, caseworker_a):
+    """POST /api/v1/households/{id}/send-link and /offers/{id}/send-link call the service the
+    buttons call: the channel comes back, nothing to reach the person is a 400 with the reason."""
+    from prytulak.api.tests.test_api import call, key_for
+
+    settings.SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    key = key_for(coordinator_a)
+    household = make_household(org_a)
+    answer = call("post", f"/api/v1/households/{household.pk}/send-link", key)
+    assert answer.status_code == 200 and answer.json() == {"channel": "email"}
+    assert mail.outbox[-1].to == [household.email]
+    assert Client().get(f"/l/{_token(mail.outbox[-1].body)}/").status_code == 200
+    household.email, household.phone = None, ""
+    household.save(update_fields=["email", "phone"])
+    answer = call("post", f"/api/v1/households/{household.pk}/send-link", key)
+    assert answer.status_code == 400 and "no e-mail, phone" in answer.content.decode()
+    offer = make_offer(org_a)
+    answer = call("post", f"/api/v1/offers/{offer.pk}/send-link", key)
+    assert answer.status_code == 200 and answer.json()["channel"] in {"email", "sms"}
+    assert AccessLog.objects.filter(action="link.sent").count() == 2

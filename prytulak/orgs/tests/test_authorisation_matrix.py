@@ -148,6 +148,8 @@ API_ROUTES: dict[str, Route] = {
     "prytulak_api_people_household_list": Route("household.list"),
     "prytulak_api_people_household_get": Route("household.view", "household"),
     "prytulak_api_people_household_create": Route("household.create", None, "POST"),
+    "prytulak_api_people_household_send_link": Route("link.send", "household", "POST"),
+    "prytulak_api_housing_offer_send_link": Route("link.send", "offer", "POST"),
     "prytulak_api_placements_placement_list": Route("placement.list"),
     "prytulak_api_placements_placement_get": Route("placement.view", "placement"),
     "prytulak_api_placements_placement_propose": Route("household.propose", None, "POST"),
