@@ -241,6 +241,12 @@ def _notify_hosts(by_host: dict[int, list[int]]) -> None:
         proposals_task.enqueue(chunk)
 
 
+def _notify_host_confirmed(placement_id: int) -> None:
+    from prytulak.notify.tasks import host_confirmed_task
+
+    transaction.on_commit(lambda: host_confirmed_task.enqueue(placement_id))
+
+
 def _notify_household(household_id: int, event: str, ref: int) -> None:
     from prytulak.notify.tasks import household_notice_on_commit
 
@@ -355,6 +361,11 @@ def placement_accept(
             )
         placement.contacts_released_at = now
         _move(placement, S.CONFIRMED, actor, note, [*fields, "contacts_released_at"])
+        # The side that said yes first is told it is settled (the other just saw it).
+        if side == Side.HOST:
+            _notify_household(placement.household_id, "confirmed", placement.pk)
+        else:
+            _notify_host_confirmed(placement.pk)
         Household.objects.filter(pk=placement.household_id).update(
             status=HouseholdStatus.PLACED, updated_at=now
         )

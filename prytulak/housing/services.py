@@ -10,12 +10,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.core.privacy import email_index, messenger_index, name_key, phone_index
@@ -24,6 +24,7 @@ from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.scopes import Actor, AnyActor
 
 from .models import (
+    HOLDS_BEDS,
     DocumentType,
     Host,
     HostOffer,
@@ -168,10 +169,42 @@ def offer_update(*, offer: HostOffer, actor: AnyActor, data: dict[str, Any]) -> 
         setattr(offer, name, value)
         fields.append(name)
     _check_beds(host=offer.host, beds=offer.beds)
+    _check_placed_families(offer)
     offer.full_clean()
     offer.save(update_fields=[*fields, "updated_at"])
     offers_changed()
     return offer
+
+
+def _check_placed_families(offer: HostOffer) -> None:
+    """An offer keeps room and time for the families placed in it (both sides accepted,
+    travelling or arrived): fewer beds, or an end before their stay ends, is refused; the
+    placement is ended or moved first (by the organisation, which then tells the family)."""
+    held = offer.placements.filter(status__in=HOLDS_BEDS)
+    taken = held.aggregate(n=Sum("beds"))["n"] or 0
+    if offer.beds < taken:
+        raise ServiceError(
+            ngettext(
+                "%(n)d bed is taken by a family placed here; the offer cannot have fewer. "
+                "Ask your organisation first.",
+                "%(n)d beds are taken by families placed here; the offer cannot have fewer. "
+                "Ask your organisation first.",
+                taken,
+            )
+            % {"n": taken},
+            code="beds_taken",
+        )
+    if (
+        offer.available_to
+        and held.filter(Q(end_date__isnull=True) | Q(end_date__gt=offer.available_to)).exists()
+    ):
+        raise ServiceError(
+            _(
+                "A family placed here stays beyond that date; the offer cannot end sooner. "
+                "Ask your organisation first."
+            ),
+            code="placed_until",
+        )
 
 
 # Which status changes staff may make by hand; verification is its own step.
@@ -358,6 +391,17 @@ def offer_set_status(*, offer: HostOffer, actor: AnyActor, status: str) -> HostO
                 _("An offer cannot move from “%(old)s” to “%(new)s”.")
                 % {"old": offer.get_status_display(), "new": OfferStatus(status).label},
                 code="status",
+            )
+        if (
+            status in (OfferStatus.WITHDRAWN, OfferStatus.EXPIRED)
+            and offer.placements.filter(status__in=HOLDS_BEDS).exists()
+        ):
+            raise ServiceError(
+                _(
+                    "A family is placed in this offer: it cannot be withdrawn or closed until "
+                    "the placement has ended or moved. Ask your organisation."
+                ),
+                code="placed",
             )
         offer.status = status
         offer.save(update_fields=["status", "updated_at"])

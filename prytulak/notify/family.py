@@ -38,6 +38,9 @@ def _texts() -> dict[str, Callable[[dict[str, Any]], str]]:
         "host_accepted": lambda p: (
             _("Prytulak: the host in %(city)s said yes. Answer: %(url)s") % p
         ),
+        "confirmed": lambda p: (
+            _("Prytulak: confirmed, the host in %(city)s expects you. Their contact: %(url)s") % p
+        ),
         "seat_booked": lambda p: (
             _("Prytulak: seats booked. Pickup %(place)s, %(time)s. %(url)s") % p
         ),
@@ -47,6 +50,13 @@ def _texts() -> dict[str, Callable[[dict[str, Any]], str]]:
 
 
 EVENTS = tuple(_texts())
+
+
+def told_in_telegram(placement: Any) -> bool:
+    """The last yes came by a Telegram button: every linked chat of both sides was then
+    given the other's contact there (telegram_party._both_accepted), so no second notice."""
+    last = placement.events.order_by("-pk").first()
+    return last is not None and last.channel == "telegram"
 
 
 def household_language(household: Household) -> str:
@@ -65,7 +75,7 @@ def _params(event: str, ref: int) -> dict[str, Any]:
     from prytulak.housing.models import CheckIn, Placement
     from prytulak.journeys.models import Booking
 
-    if event in ("proposal", "host_accepted"):
+    if event in ("proposal", "host_accepted", "confirmed"):
         placement = Placement.objects.select_related("offer").get(pk=ref)
         return {"city": placement.offer.city, "date": date_format(placement.start_date, "d.m")}
     if event in ("seat_booked", "pickup_changed"):
@@ -94,6 +104,11 @@ def household_notify(*, household_id: int, event: str, ref: int, version: str = 
     )
     if not channel:
         return ""
+    if event == "confirmed" and channel == "telegram":
+        from prytulak.housing.models import Placement
+
+        if told_in_telegram(Placement.objects.get(pk=ref)):
+            return ""
     key = f"household:{household.pk}:{event}:{ref}{':' + version if version else ''}"[:120]
     language = household_language(household)
     try:

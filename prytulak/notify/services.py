@@ -9,20 +9,22 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.core.mail import EmailMessage, get_connection, send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from telegram.error import TelegramError
 
 from prytulak.core.site import site_url
 from prytulak.housing.models import CheckIn, Host, HostOffer, Placement
 from prytulak.orgs.scopes import Party
 
 from . import sms, telegram
-from .family import household_notify
-from .models import TelegramLink
+from .family import household_notify, told_in_telegram
+from .models import NotificationLog, TelegramLink
 from .telegram_party import (
     accept_buttons,
     checkin_buttons,
@@ -177,6 +179,59 @@ def proposals_to_hosts(placement_ids: list[int]) -> int:
         with get_connection() as connection:  # one connection for every host's e-mail
             connection.send_messages(messages)
     return len(by_host)
+
+
+def confirmed_to_host(placement_id: int) -> str:
+    """The household said yes after the host did: the host is told the stay is confirmed,
+    with the link to the proposal's page, which now shows the family's contact (Telegram if
+    linked, else e-mail, else SMS), once. Returns the channel used, or ""."""
+    from prytulak.selfservice.models import LinkPurpose
+    from prytulak.selfservice.services import link_create, link_url
+
+    placement = Placement.objects.select_related("offer__host").get(pk=placement_id)
+    host = placement.offer.host
+    chats = list(TelegramLink.objects.filter(host=host)) if telegram.enabled() else []
+    channel = "telegram" if chats else "email" if host.email else "sms" if host.phone else ""
+    if host.erased_at is not None or not channel:
+        return ""
+    if channel == "telegram" and told_in_telegram(placement):
+        return ""
+
+    def text(url: str) -> str:
+        return _(
+            "Prytulak: the family said yes, the stay in %(city)s from %(date)s is confirmed. "
+            "Their contact: %(url)s"
+        ) % {"city": placement.offer.city, "date": date_format(placement.start_date, "d.m"),
+             "url": url}  # fmt: skip
+
+    try:
+        with transaction.atomic():
+            # Claimed first, as the households' notices: sent once; a failure rolls back.
+            NotificationLog.objects.create(
+                key=f"host:{host.pk}:confirmed:{placement.pk}",
+                household_id=placement.household_id,
+                channel=channel,
+            )
+            _link, token = link_create(
+                purpose=LinkPurpose.PROPOSAL, placement=placement, language=host.preferred_language
+            )
+            url = link_url(token)
+            if channel == "telegram":
+                if not _telegram(host.pk, lambda: [(text(url), [])], chats):
+                    raise TelegramError("not delivered")
+            else:
+                with translation.override(host.preferred_language):
+                    body, subject = text(url), _("Prytulak: the stay is confirmed")
+                if channel == "email":
+                    send_mail(subject, body, None, [host.email or ""])
+                else:
+                    sms.send_sms(host.phone or "", body)
+    except IntegrityError:
+        return ""
+    except (sms.SmsError, TelegramError):
+        log.warning("confirmation to host %s failed", host.pk)
+        return ""
+    return channel
 
 
 def _checkin_question(checkin: CheckIn) -> Messages:

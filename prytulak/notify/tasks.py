@@ -39,3 +39,11 @@ def household_notice_on_commit(household_id: int, event: str, ref: int, version:
     from django.db import transaction
 
     transaction.on_commit(lambda: household_notice_task.enqueue(household_id, event, ref, version))
+
+
+@task()
+def host_confirmed_task(placement_id: int) -> None:
+    """Background job: the household said yes after the host; the host is told, once."""
+    from .services import confirmed_to_host
+
+    confirmed_to_host(placement_id)

@@ -269,7 +269,7 @@ def _household_status(incoming: Incoming, link: TelegramLink) -> list[Reply]:
     else:
         offer = placement.offer
         lines.append(
-            _("The place proposed to you: %(city)s; %(kind)s; beds: %(beds)s; from %(date)s.")
+            _("The place proposed to you: %(city)s; %(kind)s; beds: %(beds)s; from %(date)s")
             % {
                 "city": offer.city,
                 "kind": offer.host.get_household_type_display(),

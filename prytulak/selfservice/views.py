@@ -58,14 +58,20 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "selfservice/refused.html", {"limited": True}, status=429)
 
 
-def _refuse(request: HttpRequest, why: str, link: AccessLink | None = None) -> HttpResponse:
-    """Nothing shown but "not valid"; the reason goes to the access log and the address's
-    count of refusals."""
-    if settings.RATELIMIT_ENABLE:
+def _refuse(
+    request: HttpRequest, why: str, link: AccessLink | None = None, *, guess: bool = True
+) -> HttpResponse:
+    """Nothing shown but "not valid"; the reason goes to the access log and, when it may be
+    a guess (an unknown token, another record's id), to the address's count of refusals. A
+    real link that has ended (answered, expired, switched off) is not a guess: many families
+    share one address (a shelter's Wi-Fi), and their old links must not lock the others out.
+    The page is in the link's language when the link is known."""
+    if settings.RATELIMIT_ENABLE and guess:
         _usage(request, "link.refused", settings.LINK_REFUSED_RATE, increment=True)
     # PostgreSQL text holds no NUL: a path like /l/%00/ is logged without it
     services.link_refused_log(why=why, link=link, path=request.path[:120].replace("\x00", ""))
-    return render(request, "selfservice/refused.html", {"limited": False}, status=404)
+    with translation.override(link.language if link is not None else None):
+        return render(request, "selfservice/refused.html", {"limited": False}, status=404)
 
 
 def _open(request: HttpRequest, token: str) -> tuple[AccessLink, PartyActor] | HttpResponse:
@@ -77,7 +83,7 @@ def _open(request: HttpRequest, token: str) -> tuple[AccessLink, PartyActor] | H
     try:
         link = services.link_resolve(token=token)
     except services.LinkRefused as exc:
-        return _refuse(request, exc.why, exc.link)
+        return _refuse(request, exc.why, exc.link, guess=exc.link is None)
     return link, services.party_for(link)
 
 

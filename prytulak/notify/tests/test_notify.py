@@ -191,3 +191,21 @@ def test_a_real_update_with_a_reply_and_its_keyboard_is_not_too_deep(client, bot
     assert response.status_code == 200
     assert sent(bot_api)[0][0] == 5 and sent(bot_api)[0][1].endswith("/uk/need/")
     assert sent(bot_api)[1][1] == "Скільки жінок (18 років і старших) потребують житла?"
+
+
+@pytest.mark.django_db
+def test_a_hosts_start_link_is_one_telegram_passes_on_and_cannot_be_forged(org_a):
+    """Telegram hands the bot a /start value only when it is at most 64 of A-Z a-z 0-9 _ -
+    (a value with colons never reaches the bot, so the host could not link)."""
+    import re
+    import time
+
+    offer = make_offer(org_a)
+    token = telegram.link_for(offer.host).split("start=")[1]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", token), token
+    assert telegram.host_from_start_token(token) == offer.host.pk
+    other = f"h{offer.host.pk + 1}" + token[len(f"h{offer.host.pk}") :]
+    assert telegram.host_from_start_token(other) is None  # another host's number
+    assert telegram.host_from_start_token(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    later = time.time() + 86400 * (telegram.HOST_LINK_DAYS + 2)
+    assert telegram.host_from_start_token(token, now=later) is None  # expired

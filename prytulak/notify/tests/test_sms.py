@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from prytulak.conftest import make_household
+from prytulak.conftest import make_household, make_offer
 from prytulak.housing import placements
 from prytulak.notify import family, sms
 from prytulak.notify.models import NotificationLog
@@ -323,3 +323,64 @@ def test_a_host_without_email_gets_each_proposal_by_sms_in_their_language(
     Host.objects.filter(pk=offer.host_id).update(email="jan@example.org")
     proposals_to_hosts([p.pk for p in proposed])
     assert sms.outbox == [] and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_whoever_said_yes_first_is_told_once_the_stay_is_confirmed(
+    settings, org_a, coordinator_a, offer_a, keep_test_connection_in_worker,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Found by a walk-through: the side that accepted first heard nothing when the other
+    side made it final. Now the family (here by SMS) or the host (here by e-mail) is told."""
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from prytulak.selfservice.models import LinkPurpose
+    from prytulak.selfservice.services import link_create
+
+    settings.SMS_BACKEND = "memory"
+    sms.outbox.clear()
+    web = Client()
+
+    def accept(placement, side):
+        if side == "host":
+            _l, t = link_create(purpose=LinkPurpose.PROPOSAL, placement=placement, language="en")
+            data = {}
+        else:
+            _l, t = link_create(
+                purpose=LinkPurpose.HOUSEHOLD, household=placement.household, language="uk"
+            )
+            data = {"placement": placement.pk}
+        with django_capture_on_commit_callbacks(execute=True):
+            web.post(reverse("link-action", args=[t, "accept"]), data)
+
+    # The family first, then the host: the family (no e-mail) is told by SMS.
+    family = make_household(org_a, email="")
+    first = placements.placement_propose(
+        household=family, offer=offer_a, actor=actor_for(coordinator_a)
+    )
+    accept(first, "household")
+    accept(first, "host")
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    texts = [text for _to, text in sms.outbox]
+    assert sum(t.startswith("Притулак: підтверджено") for t in texts) == 1, texts
+    mail.outbox.clear()
+
+    # The host first, then the family: the host is told by e-mail, with their page's link.
+    other = make_household(org_a, email="", name="Iryna Bondar", phone="+380501112233")
+    second = placements.placement_propose(
+        household=other, offer=make_offer(org_a), actor=actor_for(coordinator_a)
+    )
+    accept(second, "host")
+    accept(second, "household")
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    host = second.offer.host
+    confirmed = [m for m in mail.outbox if m.to == [host.email]]
+    assert len(confirmed) == 1 and "/l/" in confirmed[0].body, [m.subject for m in mail.outbox]
+    log = NotificationLog.objects.get(key__startswith="host:")
+    assert log.channel == "email"
+    # Once: the job run again sends nothing more.
+    from prytulak.notify.services import confirmed_to_host
+
+    assert confirmed_to_host(second.pk) == ""

@@ -308,3 +308,58 @@ def test_each_page_renders_in_each_language_small_and_without_javascript(web, pr
         assert "<script" not in body and len(response.content) < 12_000
     refused = web.get(page("A" * 22)).content.decode()
     assert "<script" not in refused
+
+
+def test_a_host_cannot_shrink_end_or_withdraw_an_offer_a_family_is_placed_in(web, proposal):
+    """Found by a walk-through: a host withdrew (and cut to 2 beds) the offer a family of 5
+    had been placed in, and nobody was told. The offer keeps room and time for families placed
+    in it; the host is told why and to ask their organisation."""
+    _l, host_token = link_create(purpose=LinkPurpose.PROPOSAL, placement=proposal, language="en")
+    _l, family_token = link_create(
+        purpose=LinkPurpose.HOUSEHOLD, household=proposal.household, language="uk"
+    )
+    web.post(act(host_token, "accept"))
+    web.post(act(family_token, "accept"), {"placement": proposal.pk})
+    proposal.refresh_from_db()
+    assert proposal.status == PlacementStatus.CONFIRMED
+    offer = proposal.offer
+    beds, start, until = offer.beds, offer.available_from, offer.available_to
+    _l, token = link_create(purpose=LinkPurpose.OFFERS, host=offer.host, language="en")
+
+    def do(action, data=None):
+        url = reverse("link-offer-action", args=[token, offer.pk, action])
+        return web.post(url, data or {}, follow=True).content.decode()
+
+    prefix = f"o{offer.pk}-"
+    fewer = str(proposal.beds - 1)
+    body = do("change", {prefix + "available_from": start, prefix + "beds": fewer})
+    assert "taken by" in body and "Ask your organisation first" in body
+    soon = start + datetime.timedelta(days=1)
+    body = do(
+        "change",
+        {prefix + "available_from": start, prefix + "available_to": soon, prefix + "beds": beds},
+    )
+    assert "stays beyond that date" in body
+    body = do("withdraw")
+    assert "cannot be withdrawn" in body
+    offer.refresh_from_db()
+    assert (offer.beds, offer.available_to, offer.status) == (beds, until, OfferStatus.ACTIVE)
+    do("pause")  # pausing (no new proposals) is still the host's to do
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PAUSED
+
+
+def test_ended_links_do_not_lock_out_an_address_shared_by_many_families(
+    web, settings, proposal, household_a
+):
+    """Found by a walk-through: after a decline the host is sent back to the link, which has
+    ended; each such visit counted as a guess, so ten ordinary old links in an hour from a
+    shelter's Wi-Fi blocked every family's link there. Ended links are not guesses."""
+    settings.LINK_REFUSED_RATE = "2/h"
+    _l, host_token = link_create(purpose=LinkPurpose.PROPOSAL, placement=proposal, language="uk")
+    response = web.post(act(host_token, "decline"), {"reason": "no room after all"}, follow=True)
+    assert "Дякуємо" in response.content.decode()  # the page after it is in the link's language
+    assert [web.get(page(host_token)).status_code for _ in range(4)] == [404] * 4
+    _l, family = link_create(purpose=LinkPurpose.HOUSEHOLD, household=household_a, language="en")
+    assert web.get(page(family)).status_code == 200
+    assert len(refusals()) >= 4  # each visit is still in the access log
