@@ -177,7 +177,10 @@ NEED = [
     ),
     Step(
         "date",
-        lambda: _("When will you arrive? Press a button or write a date, e.g. 24.03.2026."),
+        lambda: (
+            _("When will you arrive? Press a button or write a date, e.g. %(example)s.")
+            % {"example": _example_date()}
+        ),
         _date_buttons,
         _date,
     ),
@@ -213,7 +216,10 @@ HOST = [
     Step("beds", lambda: _("How many people can sleep there?"), _numbers(1, 6), _beds),
     Step(
         "from",
-        lambda: _("From when? Press a button or write a date, e.g. 24.03.2026."),
+        lambda: (
+            _("From when? Press a button or write a date, e.g. %(example)s.")
+            % {"example": _example_date()}
+        ),
         _date_buttons,
         _date,
     ),
@@ -431,6 +437,11 @@ def _link_chat(incoming: Incoming, **record: Any) -> None:
         )
 
 
+def _example_date() -> str:
+    """A date a few days ahead, as the example of how to write one (never one gone by)."""
+    return (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d.%m.%Y")
+
+
 def _finish_need(incoming: Incoming, state: dict[str, Any]) -> list[Reply]:
     d = state["data"]
     form = HouseholdForm(
@@ -453,19 +464,16 @@ def _finish_need(incoming: Incoming, state: dict[str, Any]) -> list[Reply]:
             "seniors": 0,
         }
     )
-    if not counts.is_valid():
+    if not counts.is_valid() or d.get("infants", 0) > d.get("children", 0):
+        # Said why, then the people asked again (the other answers are kept).
+        why = [str(e) for e in counts.non_field_errors()]
+        if d.get("infants", 0) > d.get("children", 0):
+            why.insert(0, _("More children under 5 than children in all: let us count again."))
         state["step"] = 0
         for name in ("women", "men", "children", "infants"):
             state["data"].pop(name, None)
         _save(incoming.chat, state)
-        return [
-            _ask(
-                incoming,
-                state,
-                " ".join(str(e) for e in counts.non_field_errors())
-                or _("Sorry, I did not understand that."),
-            )
-        ]
+        return [_ask(incoming, state, " ".join(why) or _("Sorry, I did not understand that."))]
     if not form.is_valid():
         return _back(incoming, state, form.errors, NEED_FIELDS)
     try:

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from prytulak.housing.models import MAX_BEDS, CheckInOutcome, HostOffer
@@ -41,6 +44,15 @@ class OfferChangeForm(forms.ModelForm):
             "available_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "beds": forms.NumberInput(attrs={"min": 1, "max": MAX_BEDS}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The model's field allows 0 (its form field says min 0 in the page, then the model
+        # refuses 0): one limit, said once, in the page and on the server.
+        beds = self.fields["beds"]
+        beds.min_value = 1
+        beds.widget.attrs["min"] = 1
+        beds.validators.append(MinValueValidator(1))
 
     def clean(self):  # noqa: ANN201 - Django's signature
         data = super().clean() or {}

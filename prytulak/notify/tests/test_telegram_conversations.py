@@ -1,12 +1,13 @@
 """Conversations in Telegram, on the fake Bot API: a proposal answered with inline buttons
 by the host and the household, forged buttons refused, and a guided registration."""
 
+import datetime
 import re
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from prytulak.audit.models import AccessLog
 from prytulak.conftest import make_offer
@@ -406,3 +407,33 @@ def test_a_chat_that_floods_the_bot_is_answered_only_up_to_its_rate(client, bot_
     assert len(messages(bot_api, STRANGER)) == 3
     post(client, update(STRANGER + 1, "/status"))  # another chat is counted on its own
     assert len(messages(bot_api, STRANGER + 1)) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_test_connection_in_worker")
+def test_more_infants_than_children_is_said_and_asked_again_not_a_silent_restart(
+    client, bot_api, django_capture_on_commit_callbacks
+):
+    """Found by a walk-through: typing 4 children under 5 of 1 child threw the counts away
+    with only "Sorry, I did not understand"; and the example date was one gone by."""
+    client.bot_calls = bot_api
+    capture = django_capture_on_commit_callbacks
+    chat = 4343
+    _post(client, update(chat, "/need", "uk"), capture)
+    _answer(client, chat, capture, "q:women:1")
+    _answer(client, chat, capture, "q:men:0")
+    _answer(client, chat, capture, "q:children:1")
+    _answer(client, chat, capture, text="4")
+    _answer(client, chat, capture, "q:pets:0")
+    asked = _answer(client, chat, capture, text="Перемишль")
+    example = re.search(r"\d\d\.\d\d\.\d{4}", asked[1])
+    assert example and datetime.datetime.strptime(example[0], "%d.%m.%Y").date() > (
+        timezone.localdate()
+    )
+    _answer(client, chat, capture, "q:date:d1")
+    _answer(client, chat, capture, text="Оксана Шевченко")
+    _answer(client, chat, capture, text="+380 67 123 45 67")
+    asked = _answer(client, chat, capture, "q:consent:yes")
+    assert asked[1].startswith("Дітей до 5 років більше, ніж дітей загалом")
+    assert asked[1].endswith("Скільки жінок (18 років і старших) потребують житла?")
+    assert not Household.objects.exists()
