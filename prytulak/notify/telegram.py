@@ -334,8 +334,11 @@ def _link(incoming: Incoming, token: str) -> str:
         defaults = {"household": access.household, "host": None, "language": language}
         done = _("Done: news about your request will come here. Send /status at any time.")
     else:
+        host_pk = host_from_start_token(token)
         try:
-            host = Host.objects.get(pk=host_from_start_token(token), erased_at__isnull=True)
+            if host_pk is None:
+                raise Host.DoesNotExist
+            host = Host.objects.get(pk=host_pk, erased_at__isnull=True)
         except Host.DoesNotExist:
             _refused(incoming, "start: bad host link")
             return not_valid

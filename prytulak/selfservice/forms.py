@@ -50,6 +50,7 @@ class OfferChangeForm(forms.ModelForm):
         # The model's field allows 0 (its form field says min 0 in the page, then the model
         # refuses 0): one limit, said once, in the page and on the server.
         beds = self.fields["beds"]
+        assert isinstance(beds, forms.IntegerField)
         beds.min_value = 1
         beds.widget.attrs["min"] = 1
         beds.validators.append(MinValueValidator(1))
