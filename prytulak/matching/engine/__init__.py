@@ -24,6 +24,7 @@ from .certificate import (
 )
 from .data import OPEN_END, UNMATCHED_REASONS, EngineInputError, Households, Offers, Policy, Result
 from .leftovers import fill_free, reasons
+from .lp import WarmLP
 from .pricing import best_reduced_split
 from .scoring import components, edge_values
 from .solver import assigned_edges, exact_milp, greedy, optimise, repair_and_fill, total_value
@@ -48,6 +49,7 @@ MILP_EDGES = 60_000  # edges up to which a gap above target is closed by the exa
 CG_EDGES = 400_000
 CG_ROUNDS = 12  # LP rounds at most
 CG_SECONDS = 90.0  # no new round starts after this long
+SUPPORT_MILP_S = 10.0  # time limit of the MILP over the LP's support
 CG_COLUMNS = 4  # offers added per household and set (free, priced) per round
 METHODS: dict[str, Callable[[Households, Offers, Edges, np.ndarray], np.ndarray]] = {
     "optimise": optimise,
@@ -171,18 +173,25 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
     t0 = time.perf_counter()
     e, values, assigned, total = _solve_and_fill(h, o, policy, e)
     stats["optimise_s"] = time.perf_counter() - t0
-    bound, x, rounds, lp_s, pricing_s = np.inf, None, 0, 0.0, 0.0
+    bound, rounds, lp_s, pricing_s, solved = np.inf, 0, 0.0, 0.0, False
+    lp = WarmLP(h, o)
+    lp.add(e, values)
+    trace: list[tuple] = []  # per round: edges, LP value, best bound, LP s, pricing s
+    stats["trace"] = trace
     for rounds in range(1, CG_ROUNDS + 1):  # noqa: B007 - reported
         t = time.perf_counter()
-        lp = lp_prices(h, o, e, values)
+        got = lp.solve()
         lp_s += time.perf_counter() - t
-        if lp is None:
+        solved = got is not None
+        if got is None:
             break
-        price, x, lp_value = lp
+        price, lp_value = got
         t = time.perf_counter()
         best, cols, _capped = best_reduced_split(h, o, policy, price, columns=CG_COLUMNS)
         pricing_s += time.perf_counter() - t
         bound = min(bound, float(np.maximum(best, 0).sum() + price @ capacity(o)))
+        trace.append((len(e), round(lp_value, 1), round(bound, 1), round(lp_s, 1),
+                      round(pricing_s, 1)))  # fmt: skip
         if bound - lp_value <= policy.target_gap * bound:
             break
         if time.perf_counter() - t0 > CG_SECONDS:
@@ -197,24 +206,37 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
         hh, oo = np.repeat(better, chosen.shape[1])[keep], chosen.ravel()[keep]
         # only the pairs worth more than the household's dual at these prices
         new = merge_edges(h, o, policy, _no_edges(e), hh, oo)
-        gain = edge_values(h, o, new, policy) - price_of_edges(h, o, new, price)
-        worth = gain > seen[new.household] + 1e-9
+        new_values = edge_values(h, o, new, policy)
+        worth = new_values - price_of_edges(h, o, new, price) > seen[new.household] + 1e-9
         e = merge_edges(h, o, policy, e, new.household[worth], new.offer[worth])
         values = edge_values(h, o, e, policy)
-        x = None  # the LP's solution is over the old edges
+        lp.add(e, values)
+        solved = False  # the LP's solution is over the old edges
     stats["lp_s"], stats["pricing_s"], stats["rounds"] = lp_s, pricing_s, rounds
     t = time.perf_counter()
     candidates = [optimise(h, o, e, values), assigned]
-    if x is None:
-        lp = lp_prices(h, o, e, values)
-        x = None if lp is None else lp[1]
-    if x is not None:
+    if not solved:
+        solved = lp.solve() is not None
+    if solved:
+        x = lp.solution(e)
         rounded = np.full(len(h), -1, np.int64)
         whole = np.flatnonzero(x > 1 - 1e-6)
         rounded[e.household[whole]] = e.offer[whole]
         candidates.append(repair_and_fill(h, o, e, values, rounded))
     totals = [total_value(h, o, e, values, a) for a in candidates]
     assigned = candidates[int(np.argmax(totals))]
+    if solved:
+        # The exact MILP over the LP's support and the best assignment's own pairs: small
+        # (16k pairs at 10k, proven optimal in about 1 s), so it can only help.
+        _placed, own = assigned_edges(e, assigned, len(o))
+        keep = np.zeros(len(e), bool)
+        keep[own] = True
+        keep |= x > 1e-6
+        sel = np.flatnonzero(keep)
+        sub = Edges(e.household[sel], e.offer[sel], e.km[sel], e.nearby)
+        exact, exact_total, _proven = exact_milp(h, o, sub, values[sel], time_limit=SUPPORT_MILP_S)
+        if exact_total > max(totals) + 1e-9:
+            assigned = exact
     assigned, extra = fill_free(h, o, policy, assigned)
     if len(extra):
         e = merge_edges(h, o, policy, e, extra.household, extra.offer)
