@@ -75,3 +75,51 @@ def test_the_auction_with_collective_centres_breaks_no_rule():
     assert violations(h, o, state.assigned, policy) == []
     _price, _x, lp = lp_prices(h, o, e, values)
     assert total_value(h, o, e, values, state.assigned) >= 0.97 * lp
+
+
+def _direct(h, o, policy, price):
+    """Per household, the best reduced value over every feasible pair within reach, by brute
+    force (-inf without any)."""
+    from prytulak.matching.engine.certificate import price_of_edges
+
+    e, values = _every_pair(h, o, policy)
+    out = np.full(len(h), -np.inf)
+    np.maximum.at(out, e.household, values - price_of_edges(h, o, e, price))
+    return out
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_the_split_pricing_is_exact(case):
+    from prytulak.matching.engine.pricing import best_reduced_split
+
+    h, o, policy = case
+    rng = np.random.default_rng(len(h) * 1000 + len(o))
+    price = np.where(rng.random(len(o)) < 0.5, 0.0, rng.uniform(0, 5, len(o)))
+    want = _direct(h, o, policy, price)
+    got, arg, _capped = best_reduced_split(h, o, policy, price)
+    np.testing.assert_allclose(
+        np.maximum(got, 0), np.maximum(want, 0), rtol=1e-6, atol=1e-9
+    )  # float32 distances
+    assert ((arg >= 0) == np.isfinite(got)).all()
+
+
+def test_pricing_that_looks_at_every_offer_is_exact():
+    """300 households at as many points against 300 offers: past 300 / BRUTE offers the scan
+    looks at every offer (no k-nearest queries); the result must not change."""
+    from prytulak.matching.engine import pricing
+
+    h, o = instance(300, 300, seed=9)
+    policy = Policy(max_km=800.0)
+    rng = np.random.default_rng(3)
+    price = np.where(rng.random(len(o)) < 0.4, 0.0, rng.uniform(0, 8, len(o)))
+    want = _direct(h, o, policy, price)
+    assert len(np.unique(np.column_stack([h.lat, h.lon]), axis=0)) > pricing.BRUTE_POINTS
+    for found in (
+        best_reduced(h, o, policy, price),
+        pricing.best_reduced_split(h, o, policy, price),
+    ):
+        got = found[0]
+        np.testing.assert_allclose(
+            np.maximum(got, 0), np.maximum(want, 0), rtol=1e-6, atol=1e-9
+        )  # float32 distances
