@@ -1,7 +1,11 @@
 from django_tasks import task
+from django_tasks.base import TASK_MAX_PRIORITY
 
 
-@task()
+# A coordinator watches the run's page: it goes before the queue's notices (on the database
+# queue by priority; on RQ at the front). Measured at 100k: behind the 8,134 notices the
+# seed had queued, queued → done took 347 s for a job of 105 s.
+@task(priority=TASK_MAX_PRIORITY)
 def execute_run(run_id: int) -> None:
     """Background job for a matching run; receives the primary key, never the model."""
     from prytulak.core.rq import is_retry
