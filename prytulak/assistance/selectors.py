@@ -48,6 +48,8 @@ def dashboard(*, actor: Actor, today: datetime.date | None = None) -> dict:
 
 def providers(*, q: str = "", kind: str = "", country: str = "") -> QuerySet[ServiceProvider]:
     qs = ServiceProvider.objects.all()
+    # PostgreSQL text holds no NUL: a search for one finds nothing instead of failing.
+    q = q.replace("\x00", "")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(city__icontains=q))
     if kind:

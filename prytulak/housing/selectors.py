@@ -51,6 +51,8 @@ def offer_list(
         qs = qs.filter(status=status)
     else:
         qs = qs.exclude(status=OfferStatus.DRAFT)
+    # PostgreSQL text holds no NUL: a search for one finds nothing instead of failing.
+    q = q.replace("\x00", "")
     if q:
         # Hosts' names are searched only where the actor may read them; notes are
         # encrypted and not searched. Towns and names match in any script: the town by its

@@ -71,6 +71,8 @@ def household_list(
         )
         .order_by("-created_at", "-pk")
     )
+    # PostgreSQL text holds no NUL: a search for one finds nothing instead of failing.
+    q = q.replace("\x00", "")
     if q:
         # Names and contacts are searched only where the actor may read them, so a search
         # never tells that another organisation holds someone.
