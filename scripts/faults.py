@@ -51,6 +51,15 @@ def say(message: str) -> None:
     print(f"[{time.monotonic() - T0:7.1f}s] {message}", flush=True)
 
 
+def kill_worker(pid: int) -> list[int]:
+    """SIGKILL a job worker and its children (the work-horse running the job); the pids."""
+    victims = [pid, *children_of(pid)]
+    for victim in victims:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)
+    return victims
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -135,10 +144,7 @@ def fault_worker(profile: Profile) -> bool:
     if not seen_running or pid is None:
         say(f"worker: the run never showed RUNNING ({status}); cannot kill it mid-run")
         return False
-    victims = [pid, *children_of(pid)]
-    for victim in victims:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(victim, signal.SIGKILL)
+    victims = kill_worker(pid)
     killed = time.monotonic()
     say(f"worker: run {run_id} was '{status}'; SIGKILL to worker pids {victims}")
     shown = set()
@@ -239,10 +245,7 @@ def fault_import(profile: Profile) -> bool:
     if busy in ("", "0") or pid is None or not before.startswith("importing"):
         say(f"import: never caught mid-import (state: {before}); cannot kill it mid-run")
         return False
-    victims = [pid, *children_of(pid)]
-    for victim in victims:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(victim, signal.SIGKILL)
+    victims = kill_worker(pid)
     killed = time.monotonic()
     say(
         f"import: {time.monotonic() - started:.1f} s into the import (status, imported, "

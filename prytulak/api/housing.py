@@ -19,6 +19,7 @@ from .schemas import (
     Int,
     IsoDate,
     Language,
+    LinkSentOut,
     Page,
     QueryBool,
     Str,
@@ -178,10 +179,6 @@ def offer_create(request: HttpRequest, payload: OfferIn):  # noqa: ANN201
         host=host_form.cleaned_data, offer=offer_form.offer_data(), actor=actor
     )
     return Status(201, detail(request, offer))
-
-
-class LinkSentOut(Schema):
-    channel: str = Field(description="How the link went: telegram, email or sms.")
 
 
 @router.post(

@@ -20,6 +20,7 @@ from .schemas import (
     Int,
     IsoDate,
     Language,
+    LinkSentOut,
     Page,
     QueryBool,
     Str,
@@ -197,10 +198,6 @@ def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN20
             "duplicate",
         ) from exc
     return Status(201, detail(request, household))
-
-
-class LinkSentOut(Schema):
-    channel: str = Field(description="How the link went: telegram, email or sms.")
 
 
 @router.post(

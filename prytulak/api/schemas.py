@@ -103,3 +103,9 @@ CountryOrBlank = one_of(["", *sorted(COUNTRY_CODES)])
 
 def path_id() -> Any:
     return Path(..., ge=1, le=MAX_ID)
+
+
+class LinkSentOut(Schema):
+    """What POST .../send-link answers (households and offers alike)."""
+
+    channel: str = Field(description="How the link went: telegram, email or sms.")
