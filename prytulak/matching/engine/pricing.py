@@ -84,6 +84,9 @@ def best_reduced(
     )
     point_of = point_of.ravel()
     vectors = unit_vectors(points[:, 0], points[:, 1])
+    # Households alike in every field a reduced value depends on (twins, e.g. a family
+    # arriving with others at one crossing on one day) get one row of values between them.
+    twin = twins(h, who)
     todo = np.arange(who.size)
     capped = 0
     k = start_k
@@ -112,25 +115,28 @@ def best_reduced(
         step = max(1, PAIRS // k)
         for a in range(0, todo.size, step):
             rows = todo[a : a + step]
+            _ids, first, inv = np.unique(twin[rows], return_index=True, return_inverse=True)
+            rep, inv = rows[first], inv.ravel()
             if brute:
                 # chord from the dot product; a hair of tolerance keeps every pair within reach
-                dot = vectors[point_of[rows]] @ offer_vectors.T
+                dot = vectors[point_of[rep]] @ offer_vectors.T
                 dist_b = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * dot))
                 idx_b = np.where(dist_b <= chord + 1e-9, np.arange(m)[None, :], m)
             else:
-                r = row_of[point_of[rows]]
+                r = row_of[point_of[rep]]
                 idx_b, dist_b = idx[r], dist[r]
-            value = _reduced(h, o, policy, price, who[rows], idx_b, dist_b)
+            value = _reduced(h, o, policy, price, who[rep], idx_b, dist_b)
             j = value.argmax(axis=1)
-            got = value[np.arange(rows.size), j]
+            got = value[np.arange(rep.size), j][inv]
             better = got > best[rows]
             best[rows] = np.where(better, got, best[rows])
             if columns:
-                arg[rows] = _share_out(value, idx_b, rank[rows], alike[rows], columns)
+                arg[rows] = _share_out(value, idx_b, inv, rank[rows], alike[rows], columns)
             else:
-                arg[rows] = np.where(better, idx_b[np.arange(rows.size), j], arg[rows])
-            last = idx_b[:, -1] < m  # the k-th neighbour is within reach: more may lie beyond
-            beyond_km = np.where(last, chord_to_km(np.minimum(dist_b[:, -1], 2.0)), np.inf)
+                arg[rows] = np.where(better, idx_b[np.arange(rep.size), j][inv], arg[rows])
+            # the k-th neighbour is within reach: more may lie beyond
+            last = (idx_b[:, -1] < m)[inv]
+            beyond_km = np.where(last, chord_to_km(np.minimum(dist_b[inv, -1], 2.0)), np.inf)
             ceiling = (
                 worth[who[rows]]
                 * (top + policy.w_distance * np.exp(-beyond_km / policy.distance_scale_km))
@@ -173,16 +179,30 @@ def _alike(h: Households, who: np.ndarray, point_of: np.ndarray) -> tuple[np.nda
     return rank, alike
 
 
-def _share_out(value, idx, rank, alike, columns: int) -> np.ndarray:
-    """Per row, the offers ranked rank + j·alike (j < columns) by reduced value, among the
-    feasible ones with a positive reduced value."""
+def _share_out(value, idx, inv, rank, alike, columns: int) -> np.ndarray:
+    """Per household (row inv[i] of `value` and `idx` holds its values), the offers ranked
+    rank + j·alike (j < columns) by reduced value, among the feasible ones with a positive
+    reduced value."""
     order = np.argsort(-value, axis=1, kind="stable")
-    good = (value > 0).sum(axis=1)
+    good = (value > 0).sum(axis=1)[inv]
     pos = rank[:, None] + np.arange(columns)[None, :] * alike[:, None]
     ok = pos < good[:, None]
     pos = np.where(ok, pos, 0)
-    chosen = np.take_along_axis(idx, np.take_along_axis(order, pos, axis=1), axis=1)
+    chosen = idx[inv[:, None], order[inv[:, None], pos]]
     return np.where(ok, chosen, -1)
+
+
+def twins(h: Households, who: np.ndarray) -> np.ndarray:
+    """Per household in `who`: an id shared exactly by the households alike in every field
+    a pair's feasibility and value depend on (place, size, needs, languages, dates, urgency)."""
+    cols = [h.lat[who].view(np.int64), h.lon[who].view(np.int64)]
+    cols += [getattr(h, f)[who].astype(np.int64) for f in TWIN_FIELDS]
+    _keys, ids = np.unique(np.column_stack(cols), axis=0, return_inverse=True)
+    return ids.ravel()
+
+
+TWIN_FIELDS = ("size", "children", "single_woman", "pets", "step_free", "languages", "start",
+               "nights", "priority", "waiting_days")  # fmt: skip
 
 
 def _reduced(h, o, policy: Policy, price, hh, idx, dist) -> np.ndarray:
