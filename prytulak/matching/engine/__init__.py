@@ -25,7 +25,7 @@ from .certificate import (
 from .data import OPEN_END, UNMATCHED_REASONS, EngineInputError, Households, Offers, Policy, Result
 from .leftovers import fill_free, reasons
 from .lp import WarmLP
-from .pricing import best_reduced_split
+from .pricing import best_reduced_split, twins
 from .scoring import components, edge_values
 from .solver import assigned_edges, exact_milp, greedy, optimise, repair_and_fill, total_value
 
@@ -47,12 +47,19 @@ MILP_EDGES = 60_000  # edges up to which a gap above target is closed by the exa
 # Candidate edges up to which the LP (HiGHS) is re-solved with column generation: 1.5 s for
 # 133k edges at 10k concentrated, 93 s for 1.3M at 100k (measured, shared machine).
 CG_EDGES = 400_000
+# ... or when its households are of at most this many kinds (alike in every field a value
+# depends on): the LP has a row per kind (the 100k demo: 39,214 households, 13,684 kinds).
+CG_KINDS = 20_000
 # Pricing measures distances in float32: its values differ from the edges' by up to 6e-8
 # relative (measured in tests), so the bound is raised by this much to stay valid.
 BOUND_NOISE = 1e-6
 CG_ROUNDS = 12  # LP rounds at most
 CG_SECONDS = 90.0  # no new round starts after this long
 SUPPORT_MILP_S = 10.0  # time limit of the MILP over the LP's support
+SUPPORT_EDGES = 300_000  # ... taken only up to this many pairs
+REOPTIMISE_EDGES = 600_000
+KIND_START_EDGES = 300_000  # more candidate edges: the LP starts from each kind's nearest  # the fast optimiser runs again over the grown edges up to here
+SMOOTH = 0.5  # weight of the best-bound prices in the smoothed prices
 CG_COLUMNS = 4  # offers added per household and set (free, priced) per round
 METHODS: dict[str, Callable[[Households, Offers, Edges, np.ndarray], np.ndarray]] = {
     "optimise": optimise,
@@ -104,7 +111,7 @@ def _optimise_certified(h, o, policy: Policy, e: Edges, stats: dict, grow: bool)
     n = len(h)
     if grow and n * len(o) <= ALL_PAIRS:
         return _small(h, o, policy, stats)
-    if grow and len(e) <= CG_EDGES:
+    if grow and (len(e) <= CG_EDGES or len(np.unique(twins(h, np.arange(n)))) <= CG_KINDS):
         return _column_generation(h, o, policy, e, stats)
     t = time.perf_counter()
     e, values, assigned, total = _solve_and_fill(h, o, policy, e)
@@ -177,13 +184,22 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
     out. The assignment: the better of the LP rounded (repaired and filled) and the fast
     optimiser over the final edges, then every free offer that still fits filled."""
     t0 = time.perf_counter()
-    e, values, assigned, total = _solve_and_fill(h, o, policy, e)
+    if len(e) <= KIND_START_EDGES:
+        e, values, assigned, total = _solve_and_fill(h, o, policy, e)
+    else:
+        # Many edges (crowds at crossings): the fast optimiser alone took 60 s at the 100k
+        # demo. The LP starts instead from each kind's nearest offers; the pricing rounds
+        # bring the rest, and the LP rounded is the assignment.
+        e = _kind_edges(h, o, policy)
+        values = edge_values(h, o, e, policy)
+        assigned = np.full(len(h), -1, np.int64)
     stats["optimise_s"] = time.perf_counter() - t0
     bound, rounds, lp_s, pricing_s, solved = np.inf, 0, 0.0, 0.0, False
     lp = WarmLP(h, o)
     lp.add(e, values)
     trace: list[tuple] = []  # per round: edges, LP value, best bound, LP s, pricing s
     stats["trace"] = trace
+    best_price = None
     for rounds in range(1, CG_ROUNDS + 1):  # noqa: B007 - reported
         t = time.perf_counter()
         got = lp.solve()
@@ -191,12 +207,17 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
         solved = got is not None
         if got is None:
             break
-        price, lp_value = got
+        lp_price, lp_value = got
+        # Smoothed prices (Wentges): between the LP's and the best-bound prices so far.
+        # A crowd's LP prices jump between equally optimal extremes from round to round
+        # (measured at the 100k demo: the bound stalled 2 % above the LP for ten rounds).
+        price = lp_price if best_price is None else SMOOTH * best_price + (1 - SMOOTH) * lp_price
         t = time.perf_counter()
         best, cols, _capped = best_reduced_split(h, o, policy, price, columns=CG_COLUMNS)
         pricing_s += time.perf_counter() - t
-        trial = float(np.maximum(best, 0).sum() + price @ capacity(o))
-        bound = min(bound, trial * (1 + BOUND_NOISE))
+        trial = float(np.maximum(best, 0).sum() + price @ capacity(o)) * (1 + BOUND_NOISE)
+        if trial < bound:
+            bound, best_price = trial, price
         trace.append((len(e), round(lp_value, 1), round(bound, 1), round(lp_s, 1),
                       round(pricing_s, 1)))  # fmt: skip
         if bound - lp_value <= policy.target_gap * bound:
@@ -206,6 +227,9 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
         reduced = values - price_of_edges(h, o, e, price)
         seen = np.maximum(_best_per_household(len(h), e, reduced)[0], 0.0)
         better = np.flatnonzero(best > seen + 1e-9 * np.maximum(1.0, np.abs(best)))
+        if better.size == 0 and price is not lp_price:
+            best_price = None  # nothing new at the smoothed prices: the LP's own next round
+            continue
         if better.size == 0:
             break
         chosen = cols[better]
@@ -221,35 +245,52 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
         solved = False  # the LP's solution is over the old edges
     stats["lp_s"], stats["pricing_s"], stats["rounds"] = lp_s, pricing_s, rounds
     t = time.perf_counter()
-    candidates = [optimise(h, o, e, values), assigned]
+    # the fast optimiser again over the grown edges, while that is quick (9 s at 1.3M edges
+    # on 100k, 58 s at 1M edges on the 100k demo with the machine shared: measured)
+    candidates = [optimise(h, o, e, values)] if len(e) <= REOPTIMISE_EDGES else []
+    candidates.append(assigned)
+    parts = stats["primal_parts"] = {"reoptimise": time.perf_counter() - t}
     if not solved:
         solved = lp.solve() is not None
+    if not solved and not (assigned >= 0).any():  # no LP and no assignment yet
+        e, values, assigned, _total = _solve_and_fill(h, o, policy, candidate_edges(h, o, policy))
+        candidates.append(assigned)
+    parts["lp"] = time.perf_counter() - t
     if solved:
-        x = lp.solution(e)
-        rounded = np.full(len(h), -1, np.int64)
-        whole = np.flatnonzero(x > 1 - 1e-6)
-        rounded[e.household[whole]] = e.offer[whole]
-        candidates.append(repair_and_fill(h, o, e, values, rounded))
+        rounded = lp.rounded()  # households of a kind share its columns: pairs may be new
+        hh = np.flatnonzero(rounded >= 0)
+        e = merge_edges(h, o, policy, e, hh, rounded[hh])
+        values = edge_values(h, o, e, policy)
+        candidates.append(
+            repair_and_fill(h, o, e, values, rounded, exact=len(e) <= REOPTIMISE_EDGES)
+        )
     totals = [total_value(h, o, e, values, a) for a in candidates]
     assigned = candidates[int(np.argmax(totals))]
+    parts["rounded"] = time.perf_counter() - t
     if solved:
         # The exact MILP over the LP's support and the best assignment's own pairs: small
         # (16k pairs at 10k, proven optimal in about 1 s), so it can only help.
         _placed, own = assigned_edges(e, assigned, len(o))
         keep = np.zeros(len(e), bool)
         keep[own] = True
-        keep |= x > 1e-6
+        keep |= lp.solution(e) > 1e-6
         sel = np.flatnonzero(keep)
-        sub = Edges(e.household[sel], e.offer[sel], e.km[sel], e.nearby)
-        exact, exact_total, _proven = exact_milp(h, o, sub, values[sel], time_limit=SUPPORT_MILP_S)
-        if exact_total > max(totals) + 1e-9:
-            assigned = exact
+        # households of one kind each see all of the kind's support: capped in size
+        if sel.size <= SUPPORT_EDGES:
+            sub = Edges(e.household[sel], e.offer[sel], e.km[sel], e.nearby)
+            exact, exact_total, _proven = exact_milp(
+                h, o, sub, values[sel], time_limit=SUPPORT_MILP_S
+            )
+            if exact_total > max(totals) + 1e-9:
+                assigned = exact
+    parts["support_milp"] = time.perf_counter() - t
     best_total = total_value(h, o, e, values, assigned)
     if len(e) <= MILP_EDGES and best_total < (1 - policy.target_gap) * bound:
         # few edges: the exact MILP over all of them, as for small runs
         exact, exact_total, _proven = exact_milp(h, o, e, values, time_limit=10)
         if exact_total > best_total + 1e-9:
             assigned = exact
+    parts["milp"] = time.perf_counter() - t
     assigned, extra = fill_free(h, o, policy, assigned)
     if len(extra):
         e = merge_edges(h, o, policy, e, extra.household, extra.offer)
@@ -258,6 +299,17 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
     stats["primal_s"] = time.perf_counter() - t
     _certificate(stats, len(h), len(o), total, bound)
     return e, values, assigned
+
+
+def _kind_edges(h, o, policy: Policy) -> Edges:
+    """For one household of each kind, its nearest feasible offers: enough to share out
+    among the kind's households (4 each, 24 to 512)."""
+    kind = twins(h, np.arange(len(h)))
+    _kinds, first = np.unique(kind, return_index=True)
+    count = np.bincount(kind)
+    k = np.zeros(len(h), np.int64)
+    k[first] = np.clip(4 * count[kind[first]], 24, 512)
+    return candidate_edges(h, o, policy, k, pools=False)
 
 
 def _no_edges(e: Edges) -> Edges:
