@@ -48,7 +48,8 @@ print(key)
 
 
 def _proc_cpu() -> dict[int, tuple[int, str, float]]:
-    """pid -> (parent pid, command line, CPU seconds so far) for every process now."""
+    """pid -> (parent pid, command line, CPU seconds so far) for every process now; the
+    seconds include its children that have ended (an RQ worker forks one per job)."""
     tick = os.sysconf("SC_CLK_TCK")
     found = {}
     for entry in Path("/proc").iterdir():
@@ -60,7 +61,7 @@ def _proc_cpu() -> dict[int, tuple[int, str, float]]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        found[int(entry.name)] = (int(fields[1]), cmd, (int(fields[11]) + int(fields[12])) / tick)
+        found[int(entry.name)] = (int(fields[1]), cmd, sum(map(int, fields[11:15])) / tick)
     return found
 
 
@@ -70,6 +71,15 @@ def _machine_cpu() -> tuple[float, float]:
     tick = os.sysconf("SC_CLK_TCK")
     idle = values[3] + values[4]  # idle + iowait
     return (sum(values) - idle) / tick, sum(values) / tick
+
+
+# The profile's processes by what they run (their command lines).
+PARTS = {
+    "gunicorn": ("gunicorn",),
+    "job workers": ("rqworker", "db_worker"),
+    "nginx": ("nginx",),
+    "redis": ("redis-server",),
+}
 
 
 def cpu_accounts(before: dict, after: dict, roots: set[int], database: str) -> dict[str, float]:
@@ -85,10 +95,14 @@ def cpu_accounts(before: dict, after: dict, roots: set[int], database: str) -> d
             profile.add(pid)
             todo.extend(children.get(pid, []))
     spent = {"profile": 0.0, "postgres": 0.0, "rest": 0.0}
+    spent.update(dict.fromkeys(PARTS, 0.0))
     for pid, (_, cmd, seconds) in after.items():
         delta = seconds - (before[pid][2] if pid in before else 0.0)
         if pid in profile:
             spent["profile"] += delta
+            part = next((p for p, marks in PARTS.items() if any(m in cmd for m in marks)), "")
+            if part:
+                spent[part] += delta
         elif cmd.startswith("postgres:") and f" {database} " in cmd:
             spent["postgres"] += delta
         else:
@@ -179,11 +193,13 @@ def main() -> int:
         spent = cpu_accounts(procs_before, procs_after, {profile.proc.pid}, database)
         busy = machine_after[0] - machine_before[0]
         capacity = machine_after[1] - machine_before[1]
+        parts = ", ".join(f"{part} {spent[part]:.1f}" for part in PARTS)
+        rest = max(busy - spent["profile"] - spent["postgres"] - locust_cpu, 0)
         print(
-            f"[load] CPU seconds during the run: machine busy {busy:.0f} of {capacity:.0f}; "
-            f"profile (nginx, gunicorn, Redis, job workers) {spent['profile']:.0f}; PostgreSQL "
-            f"backends for {database} {spent['postgres']:.0f}; locust {locust_cpu:.0f}; "
-            f"other processes and the kernel {max(busy - spent['profile'] - spent['postgres'] - locust_cpu, 0):.0f}"
+            f"[load] CPU seconds during the run: machine busy {busy:.1f} of {capacity:.1f}; "
+            f"profile {spent['profile']:.1f} ({parts}); PostgreSQL backends for {database} "
+            f"{spent['postgres']:.1f}; locust {locust_cpu:.1f}; other processes and the "
+            f"kernel {rest:.1f}"
         )
         report(profile.run / f"locust-{run_id}_stats.csv")
         lines = accepted_file.read_text(encoding="utf-8") if accepted_file.exists() else ""
