@@ -2,8 +2,9 @@
 
 Starts a private profile (its own Redis, gunicorn, RQ workers and nginx on free loopback
 ports, in a fresh run directory), runs locust headless for LOAD_SECONDS, prints requests/s,
-p50/p95/p99 and errors per request kind, then checks that every accepted intake (form and API)
-is in the database, and stops the profile. `uptime` is printed before and after: the machine
+p50/p95/p99 and errors per request kind and where the machine's CPU went (the profile's
+parts, PostgreSQL, locust, everything else), then checks that every accepted intake (form
+and API) is in the database, and stops the profile. `uptime` is printed before and after: the machine
 is shared, and the figures mean little without the load average beside them.
 
 The database: LOAD_DATABASE_URL names an existing PostgreSQL database (e.g. a copy of a 100k
