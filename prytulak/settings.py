@@ -157,6 +157,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render with Django's Jinja2 copies of its form templates (faster, same HTML).
+FORM_RENDERER = "prytulak.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -2,8 +2,9 @@
 
 Starts a private profile (its own Redis, gunicorn, RQ workers and nginx on free loopback
 ports, in a fresh run directory), runs locust headless for LOAD_SECONDS, prints requests/s,
-p50/p95/p99 and errors per request kind, then checks that every accepted intake (form and API)
-is in the database, and stops the profile. `uptime` is printed before and after: the machine
+p50/p95/p99 and errors per request kind and where the machine's CPU went (the profile's
+parts, PostgreSQL, locust, everything else), then checks that every accepted intake (form
+and API) is in the database, and stops the profile. `uptime` is printed before and after: the machine
 is shared, and the figures mean little without the load average beside them.
 
 The database: LOAD_DATABASE_URL names an existing PostgreSQL database (e.g. a copy of a 100k
@@ -22,6 +23,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -44,6 +46,69 @@ user = User.objects.get(username="byhelp-coordinator")
 token, key = token_create(actor=actor_for(user), user=user, name="load test")
 print(key)
 """
+
+
+def _proc_cpu() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command line, CPU seconds so far) for every process now; the
+    seconds include its children that have ended (an RQ worker forks one per job)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        found[int(entry.name)] = (int(fields[1]), cmd, sum(map(int, fields[11:15])) / tick)
+    return found
+
+
+def _machine_cpu() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+# The profile's processes by what they run (their command lines).
+PARTS = {
+    "gunicorn": ("gunicorn",),
+    "job workers": ("rqworker", "db_worker"),
+    "nginx": ("nginx",),
+    "redis": ("redis-server",),
+}
+
+
+def cpu_accounts(before: dict, after: dict, roots: set[int], database: str) -> dict[str, float]:
+    """CPU seconds spent between two snapshots by the profile's processes (descendants of
+    `roots`), by PostgreSQL backends serving `database`, and by everything else."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in after.items():
+        children.setdefault(ppid, []).append(pid)
+    profile, todo = set(), list(roots)
+    while todo:
+        pid = todo.pop()
+        if pid not in profile:
+            profile.add(pid)
+            todo.extend(children.get(pid, []))
+    spent = {"profile": 0.0, "postgres": 0.0, "rest": 0.0}
+    spent.update(dict.fromkeys(PARTS, 0.0))
+    for pid, (_, cmd, seconds) in after.items():
+        delta = seconds - (before[pid][2] if pid in before else 0.0)
+        if pid in profile:
+            spent["profile"] += delta
+            part = next((p for p, marks in PARTS.items() if any(m in cmd for m in marks)), "")
+            if part:
+                spent[part] += delta
+        elif cmd.startswith("postgres:") and f" {database} " in cmd:
+            spent["postgres"] += delta
+        else:
+            spent["rest"] += delta
+    return spent
 
 
 def report(stats: Path) -> None:
@@ -107,6 +172,8 @@ def main() -> int:
         uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
         print(f"[load] before: {uptime}", flush=True)
         print(f"[load] locust: {USERS} users for {SECONDS} s against {profile.url}", flush=True)
+        procs_before, machine_before = _proc_cpu(), _machine_cpu()
+        locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(
             [PYTHON, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(USERS), "-r", SPAWN, "-t", f"{SECONDS}s", "--host", profile.url,
@@ -114,8 +181,27 @@ def main() -> int:
              "--loglevel", "WARNING", "--exit-code-on-error", "0"],
             env=env, cwd=ROOT, check=True,
         )  # fmt: skip
+        locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        procs_after, machine_after = _proc_cpu(), _machine_cpu()
         uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
         print(f"\n[load] after: {uptime}")
+        # The machine is shared and locust runs on it: where its CPU went during the run.
+        locust_cpu = (locust_after.ru_utime + locust_after.ru_stime) - (
+            locust_before.ru_utime + locust_before.ru_stime
+        )
+        assert profile.proc is not None
+        database = DATABASE_URL.rsplit("/", 1)[-1] if DATABASE_URL else "prytulak"
+        spent = cpu_accounts(procs_before, procs_after, {profile.proc.pid}, database)
+        busy = machine_after[0] - machine_before[0]
+        capacity = machine_after[1] - machine_before[1]
+        parts = ", ".join(f"{part} {spent[part]:.1f}" for part in PARTS)
+        rest = max(busy - spent["profile"] - spent["postgres"] - locust_cpu, 0)
+        print(
+            f"[load] CPU seconds during the run: machine busy {busy:.1f} of {capacity:.1f}; "
+            f"profile {spent['profile']:.1f} ({parts}); PostgreSQL backends for {database} "
+            f"{spent['postgres']:.1f}; locust {locust_cpu:.1f}; other processes and the "
+            f"kernel {rest:.1f}"
+        )
         report(profile.run / f"locust-{run_id}_stats.csv")
         lines = accepted_file.read_text(encoding="utf-8") if accepted_file.exists() else ""
         accepted = set(lines.splitlines())

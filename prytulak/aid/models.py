@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField
 
+from prytulak.core.fields import EncryptedCharField
 from prytulak.orgs.models import Organization
 
 

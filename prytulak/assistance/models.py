@@ -5,8 +5,8 @@ organisations."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
+from prytulak.core.fields import EncryptedCharField, EncryptedTextField
 from prytulak.core.validators import validate_languages
 from prytulak.orgs.models import Organization
 from prytulak.people.models import Household, Person

@@ -5,7 +5,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 
 def brand() -> str:
@@ -34,16 +34,28 @@ def sorted_by_name(choices: Iterable[tuple[str, object]]) -> list[tuple[str, str
     return sorted(named, key=lambda pair: collation_key(pair[1]))
 
 
-def country_choices() -> list[tuple[str, str]]:
+@functools.cache
+def _country_choices(language: str | None) -> tuple[tuple[str, str], ...]:
     from prytulak.places.countries import COUNTRIES
 
-    return sorted_by_name(COUNTRIES)
+    return tuple(sorted_by_name(COUNTRIES))
+
+
+@functools.cache
+def _language_choices(language: str | None) -> tuple[tuple[str, str], ...]:
+    from prytulak.core.choices import SPOKEN_LANGUAGES
+
+    return tuple(sorted_by_name(SPOKEN_LANGUAGES))
+
+
+# The names and their order depend only on the active language and the compiled catalogues
+# (fixed while a process runs), so each process sorts them once per language, not per form.
+def country_choices() -> list[tuple[str, str]]:
+    return list(_country_choices(get_language()))
 
 
 def language_choices() -> list[tuple[str, str]]:
-    from prytulak.core.choices import SPOKEN_LANGUAGES
-
-    return sorted_by_name(SPOKEN_LANGUAGES)
+    return list(_language_choices(get_language()))
 
 
 def country_names(codes: Sequence[str] | None) -> str:

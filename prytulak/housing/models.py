@@ -6,9 +6,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from simple_history.models import HistoricalRecords
 
+from prytulak.core.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from prytulak.core.validators import validate_languages
 from prytulak.orgs.models import Organization
 from prytulak.orgs.scopes import Channel, Party

@@ -7,8 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
+from prytulak.core.fields import EncryptedCharField, EncryptedTextField
 from prytulak.orgs.models import Organization
 from prytulak.people.models import Household
 

@@ -6,6 +6,7 @@ its docstring."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 
@@ -104,12 +105,25 @@ def offers_json(request: HttpRequest) -> JsonResponse:
 
 
 def _beds(n: int) -> str:
+    return _beds_in(get_language(), n)
+
+
+@functools.lru_cache(maxsize=4096)
+def _beds_in(language: str | None, n: int) -> str:
     return ngettext("%(n)s bed", "%(n)s beds", n) % {"n": n}
 
 
 def _summary(offers: int, beds: int, few: int, small: int = 3) -> str:
     """Banded areas (see grid.py) hold one or two offers each: the summary gives the range
     they allow, never an exact count."""
+    return _summary_in(get_language(), offers, beds, few, small)
+
+
+# A map answer words every area's counts; the same few counts recur across areas and
+# requests, and the wording depends only on them and the language (the catalogues are fixed
+# while a process runs).
+@functools.lru_cache(maxsize=16384)
+def _summary_in(language: str | None, offers: int, beds: int, few: int, small: int) -> str:
     if few:
         low, high = offers + few, offers + (small - 1) * few
         return "{}, {}".format(

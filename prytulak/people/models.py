@@ -4,9 +4,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
-from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from simple_history.models import HistoricalRecords
 
+from prytulak.core.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from prytulak.core.validators import validate_countries, validate_languages
 from prytulak.orgs.models import Organization
 

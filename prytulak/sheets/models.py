@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedTextField
 
+from prytulak.core.fields import EncryptedTextField
 from prytulak.orgs.models import Organization
 
 
