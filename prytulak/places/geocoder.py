@@ -81,7 +81,9 @@ class Gazetteer:
     def __init__(self, entries: Iterable[tuple[Place, Iterable[tuple[str, int]]]]):
         self.places: list[Place] = []
         index: dict[str, dict[int, int]] = {}
-        skeletons: dict[str, set[int]] = {}
+        # (place, name) pairs for the skeleton index, which only guesses need: it is built on
+        # the first guess, so exact lookups (a matching run's preferred towns) do not wait.
+        self._names: list[tuple[int, str]] = []
         for place, names in entries:
             i = len(self.places)
             self.places.append(place)
@@ -90,19 +92,33 @@ class Gazetteer:
                 if key:
                     tiers = index.setdefault(key, {})
                     tiers[i] = min(tier, tiers.get(i, tier))
-                    if bone := skeleton(name):
-                        skeletons.setdefault(bone, set()).add(i)
+                    self._names.append((i, name))
         self._index = {
             key: sorted(tiers, key=lambda i: (tiers[i], -self.places[i].population))
+            if len(tiers) > 1
+            else list(tiers)
             for key, tiers in index.items()
         }
-        self._skeletons = {
-            bone: sorted(ids, key=self._rank_guess) for bone, ids in skeletons.items()
-        }
-        self._keys = sorted(self._index)
         self._curated = {
             key: {i for i, tier in tiers.items() if tier == CURATED} for key, tiers in index.items()
         }
+
+    @functools.cached_property
+    def _skeletons(self) -> dict[str, list[int]]:
+        skeletons: dict[str, set[int]] = {}
+        for i, name in self._names:
+            if bone := skeleton(name):
+                skeletons.setdefault(bone, set()).add(i)
+        return {bone: sorted(ids, key=self._rank_guess) for bone, ids in skeletons.items()}
+
+    @functools.cached_property
+    def _keys(self) -> list[str]:
+        return sorted(self._index)
+
+    def warm(self) -> Gazetteer:
+        """Build the indexes that guesses and suggestions build on first use."""
+        _ = self._skeletons, self._keys
+        return self
 
     def _rank_guess(self, i: int) -> tuple[bool, int]:
         # A guess prefers a crossing: "Краковэц" is the Krakovets crossing, not Kraków.
