@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from prytulak.audit.log import log_access
+from prytulak.core.bulk import bulk_insert
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.scopes import Actor, AnyActor
@@ -209,8 +210,9 @@ def placement_propose_many(
                     start_date=p.start_date, end_date=p.end_date, status=S.PROPOSED, run=run,
                     score=p.score, explanation=p.explanation, created_by=actor.user,
                 ))  # fmt: skip
-        Placement.objects.bulk_create(made, batch_size=BATCH)
-        PlacementEvent.objects.bulk_create(
+        bulk_insert(Placement, made, batch_size=BATCH)
+        bulk_insert(
+            PlacementEvent,
             [PlacementEvent(placement=p, to_status=S.PROPOSED, by=actor.user) for p in made],
             batch_size=BATCH,
         )

@@ -1,0 +1,41 @@
+"""Inserting many new rows at once (a matching run's proposals and their events)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connections, router
+from django.db.models import Model
+
+
+def bulk_insert(model: type[Model], objs: Sequence[Model], *, batch_size: int) -> None:
+    """`model.objects.bulk_create(objs)`, the same rows and the same values, each object given
+    its primary key. On PostgreSQL the rows go through COPY: Django's bulk INSERT there passes
+    each column as an array for UNNEST and psycopg escapes every text element of it in Python
+    (37,946 proposals and their events: 6.3 s, mostly that, on a shared 2-core machine).
+    Like bulk_create, no signals are sent and save() is not called."""
+    db = router.db_for_write(model)
+    connection = connections[db]
+    opts = model._meta
+    if connection.vendor != "postgresql" or not objs or not opts.pk.db_returning:
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
+        return
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in [opts.pk, *fields])
+    with connection.cursor() as cursor:
+        # The ids first, from the table's own sequence, so each object knows its row.
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for pk, obj in zip(ids, objs, strict=True):
+                # What Django's INSERT sends: pre_save (auto_now, defaults), then the db value.
+                copy.write_row(
+                    [pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)]
+                )
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = db
