@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from prytulak.audit.log import log_access
-from prytulak.core.bulk import bulk_insert
+from prytulak.core.bulk import bulk_insert, bulk_insert_each
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.scopes import Actor, AnyActor
@@ -211,9 +211,10 @@ def placement_propose_many(
                     score=p.score, explanation=p.explanation, created_by=actor.user,
                 ))  # fmt: skip
         bulk_insert(Placement, made, batch_size=BATCH)
-        bulk_insert(
-            PlacementEvent,
-            [PlacementEvent(placement=p, to_status=S.PROPOSED, by=actor.user) for p in made],
+        bulk_insert_each(
+            PlacementEvent(to_status=S.PROPOSED, by=actor.user),
+            "placement",
+            [m.pk for m in made],
             batch_size=BATCH,
         )
         ids = [m.household_id for m in made]
