@@ -6,7 +6,7 @@ import copy
 from collections.abc import Sequence
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import ForeignKey, Model
 
 
 def bulk_insert(model: type[Model], objs: Sequence[Model], *, batch_size: int) -> None:
@@ -18,7 +18,7 @@ def bulk_insert(model: type[Model], objs: Sequence[Model], *, batch_size: int) -
     db = router.db_for_write(model)
     connection = connections[db]
     opts = model._meta
-    if connection.vendor != "postgresql" or not objs or not opts.pk.db_returning:
+    if connection.vendor != "postgresql" or not objs or not getattr(opts.pk, "db_returning", False):
         model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     fields = [f for f in opts.concrete_fields if not f.primary_key]
@@ -51,6 +51,7 @@ def bulk_insert_each(template: Model, field: str, ids: Sequence[int], *, batch_s
     connection = connections[db]
     opts = model._meta
     key = opts.get_field(field)
+    assert isinstance(key, ForeignKey), field
     if connection.vendor != "postgresql":
         rows = []
         for pk in ids:
@@ -65,11 +66,9 @@ def bulk_insert_each(template: Model, field: str, ids: Sequence[int], *, batch_s
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in [key, *fields])
     placeholders = ", ".join(["%s"] * len(fields))
-    key_type = key.db_type(connection).split("(")[0]
-    sql = (
-        f"INSERT INTO {qn(opts.db_table)} ({columns}) "
-        f"SELECT id, {placeholders} FROM unnest(%s::{key_type}[]) AS id"
-    )
+    key_type = str(key.db_type(connection)).split("(")[0]
+    source = f"unnest(%s::{key_type}[]) AS id"
+    sql = f"INSERT INTO {qn(opts.db_table)} ({columns}) SELECT id, {placeholders} FROM {source}"  # noqa: S608 - names only
     with connection.cursor() as cursor:
         for a in range(0, len(ids), batch_size):
             cursor.execute(sql, [*values, list(ids[a : a + batch_size])])
