@@ -300,6 +300,7 @@ def _execute(run: MatchingRun) -> None:
         clock.lap("explain_s")
         proposed = placement_propose_many(actor=actor, run=run, pairs=pairs)
         clock.lap("propose_s")
+        propose_steps = {f"propose_{k}": v for k, v in proposed.timings.items()}
         unplaced = [(households[i]["pk"], UNMATCHED_REASONS[r])
                     for i, r in enumerate(result.reason.tolist()) if r >= 0]  # fmt: skip
         unplaced += proposed.refused  # the offer filled up (or closed) while the run worked
@@ -321,7 +322,7 @@ def _execute(run: MatchingRun) -> None:
             "seconds": round(result.stats["candidates_s"] + result.stats["solve_s"], 2),
             # the certificate: no assignment within reach can total more than `bound`
             "bound": round(result.stats["bound"], 2), "gap": round(result.stats["gap"], 4),
-            "timings": clock.rounded(),
+            "timings": {**clock.rounded(), **propose_steps},
         }  # fmt: skip
         run.status, run.progress, run.stage, run.finished_at = (
             RunStatus.DONE,

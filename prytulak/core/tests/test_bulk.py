@@ -77,3 +77,18 @@ def test_bulk_insert_each_writes_one_row_per_id_as_bulk_create_would(org_a, coor
     )
     assert [_row(e) for e in events] == [_row(reference)] * 2
     assert all(e.at >= before and e.reason is None for e in events)
+
+
+def test_any_of_finds_the_rows_pk_in_finds(org_a):
+    from prytulak.people.models import Household
+
+    households = [make_household(org_a, name=n) for n in "ABCD"]
+    wanted = [households[0].pk, households[2].pk, 10**9]
+    assert sorted(Household.objects.filter(pk__any_of=wanted).values_list("pk", flat=True)) == [
+        households[0].pk,
+        households[2].pk,
+    ]
+    assert not Household.objects.filter(pk__any_of=[]).exists()
+    offer = make_offer(org_a, beds=6)
+    Placement.objects.bulk_create([_proposal(h, offer) for h in households[:2]])
+    assert Placement.objects.filter(offer__pk__any_of=[offer.pk]).count() == 2
