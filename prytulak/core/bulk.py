@@ -33,12 +33,16 @@ def bulk_insert(model: type[Model], objs: Sequence[Model], *, batch_size: int) -
             [opts.db_table, opts.pk.column, len(objs)],
         )
         ids = [row[0] for row in cursor.fetchall()]
+        # What Django's INSERT sends: pre_save (auto_now, defaults), then the db value; that
+        # of None once per field (half the columns of a proposal are empty).
+        null = [f.get_db_prep_save(None, connection) for f in fields]
         with cursor.cursor.copy(f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for pk, obj in zip(ids, objs, strict=True):
-                # What Django's INSERT sends: pre_save (auto_now, defaults), then the db value.
-                copy.write_row(
-                    [pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)]
-                )
+                row = [pk]
+                for f, empty in zip(fields, null, strict=True):
+                    value = f.pre_save(obj, True)
+                    row.append(empty if value is None else f.get_db_prep_save(value, connection))
+                copy.write_row(row)
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = db
