@@ -13,7 +13,7 @@ def _warm() -> None:
     fork, and they share it. Nothing here touches the database."""
     from prytulak.places.geocoder import gazetteer
 
-    gazetteer()
+    gazetteer().warm()
 
 
 if os.environ.get("WSGI_WARM", "true").lower() in ("1", "true", "yes"):

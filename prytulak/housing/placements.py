@@ -7,6 +7,7 @@ travelling → arrived → ended; or declined, cancelled before arrival, broke d
 from __future__ import annotations
 
 import datetime
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from prytulak.audit.log import log_access
+from prytulak.core.bulk import bulk_insert, bulk_insert_each
 from prytulak.core.errors import NotAllowed, ServiceError
 from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.scopes import Actor, AnyActor
@@ -142,6 +144,7 @@ class Proposal:
 class Proposed:
     placements: list[Placement]
     refused: list[tuple[int, str]]  # (household id, reason code) in the order given
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
 # Why a pair was refused at proposal time (Unplaced.reason codes; explain.REASON_TEXT).
@@ -162,19 +165,27 @@ def placement_propose_many(
     actor.require("matching.run", run)
     offers: dict[int, dict[str, Any]] = {}
     waiting: set[int] = set()
+    timings: dict[str, float] = {}
+    last = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        timings[step], last = round(now - last, 2), now
+
     with transaction.atomic():
         offer_ids = sorted({p.offer_id for p in pairs})
         for a in range(0, len(offer_ids), BATCH):
             chunk = offer_ids[a : a + BATCH]
             rows = (
                 HostOffer.objects.select_for_update(of=("self",))
-                .filter(pk__in=chunk)
+                .filter(pk__any_of=chunk)
                 .order_by("pk")
                 .values("pk", "beds", "status", "host_id", "host__kind")
             )
             claims = {
                 c["offer_id"]: c
-                for c in Placement.objects.filter(offer_id__in=chunk, status__in=LIVE)
+                for c in Placement.objects.filter(offer__pk__any_of=chunk, status__in=LIVE)
                 .values("offer_id")
                 .annotate(claimed_beds=Sum("beds"), claimed_slots=Count("pk"))
             }
@@ -182,14 +193,16 @@ def placement_propose_many(
                 row: dict[str, Any] = {**values, **claims.get(values["pk"], {})}
                 row["beds_left"], row["slots_left"] = offer_room(row)
                 offers[row["pk"]] = row
+        lap("lock_s")
         household_ids = [p.household_id for p in pairs]
         for a in range(0, len(household_ids), BATCH):
             waiting.update(
                 Household.objects.filter(
-                    pk__in=household_ids[a : a + BATCH],
+                    pk__any_of=household_ids[a : a + BATCH],
                     status__in=[HouseholdStatus.NEW, HouseholdStatus.WAITING],
                 ).values_list("pk", flat=True)
             )
+        lap("waiting_s")
         made: list[Placement] = []
         refused: list[tuple[int, str]] = []
         for p in pairs:
@@ -209,21 +222,27 @@ def placement_propose_many(
                     start_date=p.start_date, end_date=p.end_date, status=S.PROPOSED, run=run,
                     score=p.score, explanation=p.explanation, created_by=actor.user,
                 ))  # fmt: skip
-        Placement.objects.bulk_create(made, batch_size=BATCH)
-        PlacementEvent.objects.bulk_create(
-            [PlacementEvent(placement=p, to_status=S.PROPOSED, by=actor.user) for p in made],
+        lap("check_s")
+        bulk_insert(Placement, made, batch_size=BATCH)
+        lap("insert_s")
+        bulk_insert_each(
+            PlacementEvent(to_status=S.PROPOSED, by=actor.user),
+            "placement",
+            [m.pk for m in made],
             batch_size=BATCH,
         )
+        lap("events_s")
         ids = [m.household_id for m in made]
         for a in range(0, len(ids), BATCH):
-            Household.objects.filter(pk__in=ids[a : a + BATCH]).update(
+            Household.objects.filter(pk__any_of=ids[a : a + BATCH]).update(
                 status=HouseholdStatus.PROPOSED
             )
+        lap("households_s")
         by_host: dict[int, list[int]] = defaultdict(list)
         for m in made:
             by_host[offers[m.offer_id]["host_id"]].append(m.pk)
         transaction.on_commit(lambda: _notify_hosts(by_host))
-    return Proposed(placements=made, refused=refused)
+    return Proposed(placements=made, refused=refused, timings=timings)
 
 
 def _notify_hosts(by_host: dict[int, list[int]]) -> None:

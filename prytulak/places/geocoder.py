@@ -40,8 +40,11 @@ _SEPARATORS = re.compile(r"[\s\-‐–—_.,/()]+")
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a place name."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if text.isascii():  # the same result without the Unicode steps (most geonames names)
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text)
     return _SEPARATORS.sub(" ", text).strip()
 
@@ -80,29 +83,45 @@ class Gazetteer:
 
     def __init__(self, entries: Iterable[tuple[Place, Iterable[tuple[str, int]]]]):
         self.places: list[Place] = []
-        index: dict[str, dict[int, int]] = {}
-        skeletons: dict[str, set[int]] = {}
+        # folded name -> {place: best tier of its names so called}; ranked when looked up
+        self._tiers: dict[str, dict[int, int]] = {}
+        self._curated: dict[str, set[int]] = {}
+        # (place, name) pairs for the skeleton index, which only guesses need: it is built on
+        # the first guess, so exact lookups (a matching run's preferred towns) do not wait.
+        self._names: list[tuple[int, str]] = []
         for place, names in entries:
             i = len(self.places)
             self.places.append(place)
             for name, tier in names:
                 key = fold(name)
                 if key:
-                    tiers = index.setdefault(key, {})
+                    tiers = self._tiers.setdefault(key, {})
                     tiers[i] = min(tier, tiers.get(i, tier))
-                    if bone := skeleton(name):
-                        skeletons.setdefault(bone, set()).add(i)
-        self._index = {
-            key: sorted(tiers, key=lambda i: (tiers[i], -self.places[i].population))
-            for key, tiers in index.items()
-        }
-        self._skeletons = {
-            bone: sorted(ids, key=self._rank_guess) for bone, ids in skeletons.items()
-        }
-        self._keys = sorted(self._index)
-        self._curated = {
-            key: {i for i, tier in tiers.items() if tier == CURATED} for key, tiers in index.items()
-        }
+                    self._names.append((i, name))
+                    if tier == CURATED:
+                        self._curated.setdefault(key, set()).add(i)
+
+    def _ids(self, key: str) -> list[int]:
+        """The places called `key` (folded): curated names first, then the most populous."""
+        tiers = self._tiers.get(key, {})
+        return sorted(tiers, key=lambda i: (tiers[i], -self.places[i].population))
+
+    @functools.cached_property
+    def _skeletons(self) -> dict[str, list[int]]:
+        skeletons: dict[str, set[int]] = {}
+        for i, name in self._names:
+            if bone := skeleton(name):
+                skeletons.setdefault(bone, set()).add(i)
+        return {bone: sorted(ids, key=self._rank_guess) for bone, ids in skeletons.items()}
+
+    @functools.cached_property
+    def _keys(self) -> list[str]:
+        return sorted(self._tiers)
+
+    def warm(self) -> Gazetteer:
+        """Build the indexes that guesses and suggestions build on first use."""
+        _ = self._skeletons, self._keys
+        return self
 
     def _rank_guess(self, i: int) -> tuple[bool, int]:
         # A guess prefers a crossing: "Краковэц" is the Krakovets crossing, not Kraków.
@@ -115,7 +134,7 @@ class Gazetteer:
         if "," in query:  # "Warsaw, Poland"
             candidates.append(query.split(",", 1)[0])
         for candidate in candidates:
-            places = [self.places[i] for i in self._index.get(fold(candidate), [])]
+            places = [self.places[i] for i in self._ids(fold(candidate))]
             places = [p for p in places if country is None or p.country == country]
             if places:
                 return places
@@ -140,7 +159,7 @@ class Gazetteer:
         if len(key) < 4:
             return None
         matches = difflib.get_close_matches(key, self._names_starting(key[:2]), n=5, cutoff=cutoff)
-        places = [self.places[i] for name in matches for i in self._index[name]]
+        places = [self.places[i] for name in matches for i in self._ids(name)]
         return min(places, key=lambda p: (p.kind != "crossing", -p.population), default=None)
 
     def _is_curated(self, query: str, place: Place) -> bool:
@@ -170,7 +189,7 @@ class Gazetteer:
         exact = [p for p in self.named(prefix, country) if self._is_curated(prefix, p)]
         found: set[int] = set()
         for name in self._names_starting(key, 2000):
-            found.update(self._index[name])
+            found.update(self._tiers[name])
         starting = [self.places[i] for i in found]
         starting = [p for p in starting if not country or p.country == country]
         starting.sort(key=lambda p: (-p.population, p.name))

@@ -103,13 +103,20 @@ def test_the_run_notifies_each_host_once_in_their_language_and_writes_events(
     run = run_pool(actor_for(coordinator_a), django_capture_on_commit_callbacks)
     proposals = Placement.objects.filter(run=run)
     assert proposals.count() == 4
-    assert PlacementEvent.objects.filter(placement__run=run).count() == 4
+    events = PlacementEvent.objects.filter(placement__run=run)
+    assert sorted(events.values_list("placement_id", flat=True)) == sorted(
+        proposals.values_list("pk", flat=True)
+    )  # one each
+    assert {(e.from_status, e.to_status, e.by_id, e.by_party) for e in events} == {
+        ("", PlacementStatus.PROPOSED, coordinator_a.pk, "")
+    }
     hosts = {"ewa@example.org", "jonas@example.org"}
     per_host = sorted(m.to[0] for m in mail.outbox if m.to[0] in hosts)
     assert per_host == ["ewa@example.org", "jonas@example.org"]
     assert len([m for m in mail.outbox if m.to[0] not in hosts]) == 4  # each household once
     ewa = next(m for m in mail.outbox if m.to == ["ewa@example.org"])
-    assert ewa.body.count("Kraków") == 3 and "3" in ewa.subject
+    assert ewa.body.count("Kraków") == 3
+    assert ewa.subject == "3 rodziny mogą u Ciebie zamieszkać"  # Polish, her three proposals
     assert "Familie" in next(m.subject for m in mail.outbox if m.to == ["jonas@example.org"])
 
 
