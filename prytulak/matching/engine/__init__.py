@@ -191,6 +191,7 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
     t0 = time.perf_counter()
     columns = CG_COLUMNS if len(e) <= KIND_START_EDGES else KIND_COLUMNS
     smooth = 0.0 if len(e) <= KIND_START_EDGES else SMOOTH
+    own_best = len(e) <= KIND_START_EDGES  # each household's own best column too (pricing)
     if len(e) <= KIND_START_EDGES:
         e, values, assigned, total = _solve_and_fill(h, o, policy, e)
     else:
@@ -222,7 +223,7 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
         if best_price is not None and smooth > 0:
             price = smooth * best_price + (1 - smooth) * lp_price
         t = time.perf_counter()
-        best, cols, _capped = best_reduced_split(h, o, policy, price, columns=columns)
+        best, cols, _capped = best_reduced_split(h, o, policy, price, columns=columns, own=own_best)
         pricing_s += time.perf_counter() - t
         trial = float(np.maximum(best, 0).sum() + price @ capacity(o)) * (1 + BOUND_NOISE)
         if trial < bound:

@@ -46,6 +46,7 @@ def best_reduced(
     start_k: int = START_K,
     max_k: int = MAX_K,
     columns: int = 0,
+    own: bool = False,
     floor: np.ndarray | None = None,
     language: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, int]:
@@ -131,7 +132,7 @@ def best_reduced(
             better = got > best[rows]
             best[rows] = np.where(better, got, best[rows])
             if columns:
-                arg[rows] = _share_out(value, idx_b, inv, rank[rows], alike[rows], columns)
+                arg[rows] = _share_out(value, idx_b, inv, rank[rows], alike[rows], columns, own)
             else:
                 arg[rows] = np.where(better, idx_b[np.arange(rep.size), j][inv], arg[rows])
             # the k-th neighbour is within reach: more may lie beyond
@@ -179,13 +180,18 @@ def _alike(h: Households, who: np.ndarray, point_of: np.ndarray) -> tuple[np.nda
     return rank, alike
 
 
-def _share_out(value, idx, inv, rank, alike, columns: int) -> np.ndarray:
+def _share_out(value, idx, inv, rank, alike, columns: int, own: bool) -> np.ndarray:
     """Per household (row inv[i] of `value` and `idx` holds its values), the offers ranked
     rank + j·alike (j < columns) by reduced value, among the feasible ones with a positive
-    reduced value."""
+    reduced value; with `own`, its own best first. Alike households (same point, needs, size,
+    languages) may still differ in dates and urgency: without their own best, the 10k
+    concentrated bound stalled 0.7 % above the LP; with it, the 100k demo's crowds named the
+    same offers and needed more rounds (10.3 % against 4.3 % in as long; measured)."""
     order = np.argsort(-value, axis=1, kind="stable")
     good = (value > 0).sum(axis=1)[inv]
     pos = rank[:, None] + np.arange(columns)[None, :] * alike[:, None]
+    if own:
+        pos[:, 0] = 0
     ok = pos < good[:, None]
     pos = np.where(ok, pos, 0)
     chosen = idx[inv[:, None], order[inv[:, None], pos]]
@@ -244,6 +250,7 @@ def best_reduced_split(
     price: np.ndarray,
     who: np.ndarray | None = None,
     columns: int = 0,
+    own: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """`best_reduced`, faster where most offers cost nothing: the free offers first (their
     scan ends at the first nearby offer that is as good as any can be), then the priced
@@ -289,7 +296,8 @@ def best_reduced_split(
                     at += max(columns, 1)
                     continue
                 got, a, c = best_reduced(h, subset(o, sub), policy, price[sub], who[rows],
-                                         columns=columns, floor=b, language=shared)  # fmt: skip
+                                         columns=columns, own=own, floor=b,
+                                         language=shared)  # fmt: skip
                 a = a.reshape(rows.size, -1)
                 a = np.where(a >= 0, sub[np.maximum(a, 0)], -1)
                 if not columns:  # only where this part beat what came before
