@@ -116,8 +116,10 @@ def _optimise_certified(h, o, policy: Policy, e: Edges, stats: dict, grow: bool)
     n = len(h)
     if grow and n * len(o) <= ALL_PAIRS:
         return _small(h, o, policy, stats)
-    if grow and (len(e) <= CG_EDGES or len(np.unique(twins(h, np.arange(n)))) <= CG_KINDS):
-        return _column_generation(h, o, policy, e, stats)
+    if grow:
+        kind = twins(h, np.arange(n))  # the LP's rows, the pricing's shared values
+        if len(e) <= CG_EDGES or int(kind.max(initial=-1)) + 1 <= CG_KINDS:
+            return _column_generation(h, o, policy, e, stats, kind)
     t = time.perf_counter()
     e, values, assigned, total = _solve_and_fill(h, o, policy, e)
     stats["optimise_s"] = time.perf_counter() - t
@@ -180,7 +182,7 @@ def _bound(
     return bound, used, merge_edges(h, o, policy, pe, add, column[add])
 
 
-def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
+def _column_generation(h, o, policy: Policy, e: Edges, stats: dict, kind: np.ndarray):
     """Mid-size runs: the LP over the candidate edges (plus the fast optimiser's own pairs)
     solved by HiGHS; its prices priced exactly over every feasible pair within reach
     (pricing.best_reduced_split), which gives both a valid bound (the Lagrangian at those
@@ -198,12 +200,12 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
         # Many edges (crowds at crossings): the fast optimiser alone took 60 s at the 100k
         # demo. The LP starts instead from each kind's nearest offers; the pricing rounds
         # bring the rest, and the LP rounded is the assignment.
-        e = _kind_edges(h, o, policy)
+        e = _kind_edges(h, o, policy, kind)
         values = edge_values(h, o, e, policy)
         assigned = np.full(len(h), -1, np.int64)
     stats["optimise_s"] = time.perf_counter() - t0
     bound, rounds, lp_s, pricing_s, solved = np.inf, 0, 0.0, 0.0, False
-    lp = WarmLP(h, o)
+    lp = WarmLP(h, o, kind)
     lp.add(e, values)
     trace: list[tuple] = []  # per round: edges, LP value, best bound, LP s, pricing s
     stats["trace"] = trace
@@ -223,7 +225,9 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
         if best_price is not None and smooth > 0:
             price = smooth * best_price + (1 - smooth) * lp_price
         t = time.perf_counter()
-        best, cols, _capped = best_reduced_split(h, o, policy, price, columns=columns, own=own_best)
+        best, cols, _capped = best_reduced_split(
+            h, o, policy, price, columns=columns, own=own_best, kind=kind
+        )
         pricing_s += time.perf_counter() - t
         trial = float(np.maximum(best, 0).sum() + price @ capacity(o)) * (1 + BOUND_NOISE)
         if trial < bound:
@@ -311,10 +315,9 @@ def _column_generation(h, o, policy: Policy, e: Edges, stats: dict):
     return e, values, assigned
 
 
-def _kind_edges(h, o, policy: Policy) -> Edges:
+def _kind_edges(h, o, policy: Policy, kind: np.ndarray) -> Edges:
     """For one household of each kind, its nearest feasible offers: enough to share out
     among the kind's households (4 each, 24 to 512)."""
-    kind = twins(h, np.arange(len(h)))
     _kinds, first = np.unique(kind, return_index=True)
     count = np.bincount(kind)
     k = np.zeros(len(h), np.int64)

@@ -20,9 +20,10 @@ from .pricing import twins
 
 
 class WarmLP:
-    def __init__(self, h: Households, o: Offers) -> None:
+    def __init__(self, h: Households, o: Offers, kind: np.ndarray | None = None) -> None:
+        """`kind`: per household its kind (pricing.twins), computed when not given."""
         self.h, self.o = h, o
-        self.kind = twins(h, np.arange(len(h)))
+        self.kind = twins(h, np.arange(len(h))) if kind is None else kind
         self.count = np.bincount(self.kind).astype(np.float64) if len(h) else np.zeros(0)
         self.n, self.m = len(self.count), len(o)
         self.lp = highspy.Highs()

@@ -49,6 +49,7 @@ def best_reduced(
     own: bool = False,
     floor: np.ndarray | None = None,
     language: bool = True,
+    twin: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Per household in `who` (default: all): the best reduced value over every feasible
     offer within reach (-inf when there is none), the offer reaching it (-1), and how many
@@ -87,7 +88,7 @@ def best_reduced(
     vectors = unit_vectors(points[:, 0], points[:, 1])
     # Households alike in every field a reduced value depends on (twins, e.g. a family
     # arriving with others at one crossing on one day) get one row of values between them.
-    twin = twins(h, who)
+    twin = twins(h, who) if twin is None else twin  # per household in `who`
     todo = np.arange(who.size)
     capped = 0
     k = start_k
@@ -251,14 +252,17 @@ def best_reduced_split(
     who: np.ndarray | None = None,
     columns: int = 0,
     own: bool = False,
+    kind: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """`best_reduced`, faster where most offers cost nothing: the free offers first (their
     scan ends at the first nearby offer that is as good as any can be), then the priced
     ones, which only need looking at while they could beat what the free ones gave. Exact
     all the same. With `columns` = T the second result holds up to T offers per household
-    from each set (the free offers, then each band of priced ones)."""
+    from each set (the free offers, then each band of priced ones). `kind`: per household of
+    `h` its kind (`twins`), if the caller has it already."""
     n = len(h)
     who = np.arange(n) if who is None else np.asarray(who, np.int64)
+    twin = twins(h, who) if kind is None else kind[who]  # once, not per call below
     # Priced offers in bands of price (cheapest first): a band whose cheapest offer costs
     # more than a household could gain is not scanned far for it.
     per_person = np.where(o.max_households == 1, price, price * 3)
@@ -297,7 +301,7 @@ def best_reduced_split(
                     continue
                 got, a, c = best_reduced(h, subset(o, sub), policy, price[sub], who[rows],
                                          columns=columns, own=own, floor=b,
-                                         language=shared)  # fmt: skip
+                                         language=shared, twin=twin[rows])  # fmt: skip
                 a = a.reshape(rows.size, -1)
                 a = np.where(a >= 0, sub[np.maximum(a, 0)], -1)
                 if not columns:  # only where this part beat what came before
