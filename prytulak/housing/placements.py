@@ -7,7 +7,6 @@ travelling → arrived → ended; or declined, cancelled before arrival, broke d
 from __future__ import annotations
 
 import datetime
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from django.utils.translation import ngettext
 from prytulak.audit.log import log_access
 from prytulak.core.bulk import bulk_insert, bulk_insert_each
 from prytulak.core.errors import NotAllowed, ServiceError
+from prytulak.core.timing import Laps
 from prytulak.maps.snapshot import offers_changed
 from prytulak.orgs.scopes import Actor, AnyActor
 from prytulak.people.models import Household, HouseholdStatus
@@ -165,14 +165,7 @@ def placement_propose_many(
     actor.require("matching.run", run)
     offers: dict[int, dict[str, Any]] = {}
     waiting: set[int] = set()
-    timings: dict[str, float] = {}
-    last = time.perf_counter()
-
-    def lap(step: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        timings[step], last = round(now - last, 2), now
-
+    laps = Laps()
     with transaction.atomic():
         offer_ids = sorted({p.offer_id for p in pairs})
         for a in range(0, len(offer_ids), BATCH):
@@ -193,7 +186,7 @@ def placement_propose_many(
                 row: dict[str, Any] = {**values, **claims.get(values["pk"], {})}
                 row["beds_left"], row["slots_left"] = offer_room(row)
                 offers[row["pk"]] = row
-        lap("lock_s")
+        laps.lap("lock_s")
         household_ids = [p.household_id for p in pairs]
         for a in range(0, len(household_ids), BATCH):
             waiting.update(
@@ -202,7 +195,7 @@ def placement_propose_many(
                     status__in=[HouseholdStatus.NEW, HouseholdStatus.WAITING],
                 ).values_list("pk", flat=True)
             )
-        lap("waiting_s")
+        laps.lap("waiting_s")
         made: list[Placement] = []
         refused: list[tuple[int, str]] = []
         for p in pairs:
@@ -222,27 +215,27 @@ def placement_propose_many(
                     start_date=p.start_date, end_date=p.end_date, status=S.PROPOSED, run=run,
                     score=p.score, explanation=p.explanation, created_by=actor.user,
                 ))  # fmt: skip
-        lap("check_s")
+        laps.lap("check_s")
         bulk_insert(Placement, made, batch_size=BATCH)
-        lap("insert_s")
+        laps.lap("insert_s")
         bulk_insert_each(
             PlacementEvent(to_status=S.PROPOSED, by=actor.user),
             "placement",
             [m.pk for m in made],
             batch_size=BATCH,
         )
-        lap("events_s")
+        laps.lap("events_s")
         ids = [m.household_id for m in made]
         for a in range(0, len(ids), BATCH):
             Household.objects.filter(pk__any_of=ids[a : a + BATCH]).update(
                 status=HouseholdStatus.PROPOSED
             )
-        lap("households_s")
+        laps.lap("households_s")
         by_host: dict[int, list[int]] = defaultdict(list)
         for m in made:
             by_host[offers[m.offer_id]["host_id"]].append(m.pk)
         transaction.on_commit(lambda: _notify_hosts(by_host))
-    return Proposed(placements=made, refused=refused, timings=timings)
+    return Proposed(placements=made, refused=refused, timings=laps.rounded())
 
 
 def _notify_hosts(by_host: dict[int, list[int]]) -> None:

@@ -7,7 +7,6 @@ import datetime
 import functools
 import gc
 import threading
-import time
 from collections import Counter
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from prytulak.core.choices import SPOKEN_LANGUAGES
 from prytulak.core.errors import ServiceError
+from prytulak.core.timing import Laps
 from prytulak.housing.models import HostHousehold, HostOffer, OfferStatus
 from prytulak.housing.placements import LIVE, Proposal, placement_propose_many
 from prytulak.housing.selectors import offer_room
@@ -243,28 +243,19 @@ def run_execute(run_id: int, *, reclaim: bool = False) -> MatchingRun:
 BATCH = 5_000  # rows per INSERT / UPDATE
 
 
-class _Clock:
-    """Seconds per phase of a run, kept in its summary (what a slow run spent its time on)."""
+LOAD_STEPS = ("households_s", "offers_s", "arrays_s")
+STORE_STEPS = ("explain_s", "propose_s", "unplaced_s")
 
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-        self._start = self._last = time.perf_counter()
 
-    def lap(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.timings[phase] = self.timings.get(phase, 0.0) + now - self._last
-        self._last = now
-
-    def rounded(self) -> dict[str, float]:
-        t = self.timings
-        load = ("households_s", "offers_s", "arrays_s")
-        store = ("explain_s", "propose_s", "unplaced_s")
-        return {
-            **{k: round(v, 2) for k, v in t.items()},
-            "load_s": round(sum(t.get(k, 0.0) for k in load), 2),
-            "store_s": round(sum(t.get(k, 0.0) for k in store), 2),
-            "job_s": round(time.perf_counter() - self._start, 2),
-        }
+def _timings(laps: Laps) -> dict[str, float]:
+    """A run's seconds per step, with loading, storing and the whole job added up."""
+    t = laps.seconds
+    return {
+        **laps.rounded(),
+        "load_s": round(sum(t.get(k, 0.0) for k in LOAD_STEPS), 2),
+        "store_s": round(sum(t.get(k, 0.0) for k in STORE_STEPS), 2),
+        "job_s": round(laps.total(), 2),
+    }
 
 
 def _execute(run: MatchingRun) -> None:
@@ -272,7 +263,7 @@ def _execute(run: MatchingRun) -> None:
     # hundreds of thousands of new rows and objects set off again and again (1.7 s of 7.5 s
     # of loading and storing at 100k, measured in-process); run_execute undoes it.
     gc.freeze()
-    clock = _Clock()
+    clock = Laps()
     today = timezone.localdate()
     # The towns index (preferred towns) is built while the database answers (2 s at 100k).
     towns = threading.Thread(target=gazetteer, daemon=True)
@@ -330,7 +321,7 @@ def _execute(run: MatchingRun) -> None:
             "seconds": round(result.stats["candidates_s"] + result.stats["solve_s"], 2),
             # the certificate: no assignment within reach can total more than `bound`
             "bound": round(result.stats["bound"], 2), "gap": round(result.stats["gap"], 4),
-            "timings": {**clock.rounded(), **propose_steps},
+            "timings": {**_timings(clock), **propose_steps},
         }  # fmt: skip
         run.status, run.progress, run.stage, run.finished_at = (
             RunStatus.DONE,
